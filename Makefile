@@ -1,0 +1,37 @@
+# Everything a fresh machine needs, from a clone: `make demo` or `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: demo test lint pytest install clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+## Run the site on SQLite with the demo content at http://127.0.0.1:$(PORT)/
+demo: install
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) manage.py loaddata demo
+	@echo "Editor login: $(PY) manage.py create_editor YOURNAME  (then open /admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## The whole suite: lint, Django's checks, migrations in step, tests.
+test: install lint pytest
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=newsroom.settings.test $(PY) manage.py makemigrations --check --dry-run
+
+pytest: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

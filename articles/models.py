@@ -1,0 +1,331 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+
+from newsroom.fields import URLField
+from providers.models import Provider
+
+
+class TopicManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=120)
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="topic_unique_name_ci"),
+            models.UniqueConstraint(fields=["slug"], name="topic_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:topic_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """The one definition of what a reader may see.
+
+        Published, its scheduled time (if any) passed, its publisher not blocked.
+        """
+        now = now or timezone.now()
+        return self.filter(
+            Q(publish_at__isnull=True) | Q(publish_at__lte=now),
+            status=Article.Status.PUBLISHED,
+            provider__is_blocked=False,
+        )
+
+    def pending(self):
+        return self.filter(status=Article.Status.PENDING)
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def get_by_natural_key(self, url):
+        return self.get(url=url)
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "pending"
+        PUBLISHED = "published", "published"
+        REJECTED = "rejected", "rejected"
+
+    class UrlStyle(models.TextChoices):
+        """Which key family the seed used, so an export writes it back the same way."""
+
+        WEB = "web", "webUrl / ampWebUrl / cdnAmpWebUrl"
+        SOURCE = "source", "sourceUrl / ampUrl / cdnAmpUrl"
+
+    # Fields an editor can change that imports must then leave alone.
+    EDITABLE_FEED_FIELDS = ("title", "excerpt", "category", "topics")
+
+    url = URLField(
+        "canonical URL", max_length=2000, help_text="Normalised: the article's identity."
+    )
+    source_url = URLField("URL as the feed gave it", max_length=2000)
+    url_style = models.CharField(max_length=10, choices=UrlStyle.choices, default=UrlStyle.WEB)
+    slug = models.SlugField(max_length=255)
+    title = models.CharField(max_length=500)
+    excerpt = models.TextField(blank=True)
+    category = models.CharField(max_length=100, blank=True)
+    kind = models.CharField(max_length=50, blank=True, help_text="The seed's type.")
+    amp_url = URLField("AMP URL", max_length=2000, blank=True)
+    cdn_amp_url = URLField("AMP cache URL", max_length=2000, blank=True)
+    published_at = models.DateTimeField("published by the publisher")
+    quality = models.IntegerField(null=True, blank=True)
+    heat = models.IntegerField(null=True, blank=True, help_text="Empty where the feed has none.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    publish_at = models.DateTimeField(
+        "scheduled for",
+        null=True,
+        blank=True,
+        help_text="A published article reaches readers from this time on.",
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    secured = models.TextField(
+        "encrypted body", blank=True, editable=False, help_text="Opaque; never shown to readers."
+    )
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="articles")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
+    edited_fields = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Feed fields an editor changed; imports leave them alone.",
+    )
+    feed_extra = models.JSONField(
+        default=dict, blank=True, editable=False, help_text="Seed keys Newsroom does not model."
+    )
+    source_file = models.CharField(max_length=255, blank=True, editable=False)
+    content_hash = models.CharField(
+        max_length=64, blank=True, editable=False, help_text="SHA-256 of the last imported file."
+    )
+    imported_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleManager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        get_latest_by = "published_at"
+        permissions = [("publish_article", "Can publish, reject and schedule articles")]
+        constraints = [
+            models.UniqueConstraint(fields=["url"], name="article_unique_url"),
+            models.UniqueConstraint(fields=["slug"], name="article_unique_slug"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "published", "rejected"]),
+                name="article_status_valid",
+            ),
+        ]
+        indexes = [
+            # Public lists: published() then newest / hottest / best first.
+            models.Index(fields=["status", "-published_at"], name="article_status_date_idx"),
+            models.Index(fields=["status", "-heat"], name="article_status_heat_idx"),
+            models.Index(fields=["status", "-quality"], name="article_status_quality_idx"),
+            # Publisher pages.
+            models.Index(
+                fields=["provider", "status", "-published_at"], name="article_provider_date_idx"
+            ),
+            # The review queue: pending by heat, quality, date.
+            models.Index(
+                fields=["status", "-heat", "-quality", "-published_at"], name="article_queue_idx"
+            ),
+            # Unchanged-file detection on re-import.
+            models.Index(fields=["content_hash"], name="article_content_hash_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("articles:article_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.url,)
+
+    def is_published(self, now=None):
+        """Python twin of ``ArticleQuerySet.published()`` for one loaded article."""
+        now = now or timezone.now()
+        return (
+            self.status == self.Status.PUBLISHED
+            and (self.publish_at is None or self.publish_at <= now)
+            and not self.provider.is_blocked
+        )
+
+    is_published.boolean = True
+
+    @property
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def lead_image(self):
+        """First image, from a prefetch when there is one."""
+        images = list(self.images.all())
+        return images[0] if images else None
+
+
+class ArticleImage(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = URLField("URL", max_length=2000)
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["article", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "position"], name="articleimage_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.url
+
+
+class RelatedLink(models.Model):
+    """Another publisher's coverage of the same story, as the feed listed it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveSmallIntegerField(default=0)
+    url = URLField("canonical URL", max_length=2000)
+    source_url = URLField("URL as the feed gave it", max_length=2000)
+    title = models.CharField(max_length=500)
+    excerpt = models.TextField(blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="related_links")
+    quality = models.IntegerField(null=True, blank=True)
+    kind = models.CharField(max_length=50, blank=True)
+    amp_url = URLField("AMP URL", max_length=2000, blank=True)
+    cdn_amp_url = URLField("AMP cache URL", max_length=2000, blank=True)
+    image_url = URLField("image URL", max_length=2000, blank=True)
+    image_width = models.PositiveIntegerField(null=True, blank=True)
+    image_height = models.PositiveIntegerField(null=True, blank=True)
+    is_hidden = models.BooleanField(
+        "hidden", default=False, help_text="Hidden by an editor: never shown to readers."
+    )
+    target = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="cited_by",
+        help_text="Our article with this URL, when we have it.",
+    )
+
+    class Meta:
+        ordering = ["article", "position"]
+        verbose_name = "related link"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "url"], name="relatedlink_unique_url"),
+            models.CheckConstraint(condition=~Q(target=F("article")), name="relatedlink_not_self"),
+        ]
+        indexes = [
+            models.Index(fields=["url"], name="relatedlink_url_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class StatusChange(models.Model):
+    """One moderation decision on one article: who, when, from which status to which."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=16, choices=Article.Status.choices)
+    to_status = models.CharField(max_length=16, choices=Article.Status.choices)
+    publish_at = models.DateTimeField("scheduled for", null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-changed_at", "-id"]
+        verbose_name = "status change"
+        indexes = [
+            models.Index(fields=["article", "-changed_at"], name="statuschange_article_idx"),
+            models.Index(fields=["-changed_at"], name="statuschange_date_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article}: {self.from_status} → {self.to_status}"
+
+
+class ImportRun(models.Model):
+    """One run of the seed importer, with its counts and failures."""
+
+    started_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="What started it, e.g. the command line."
+    )
+    paths = models.TextField(blank=True)
+    dry_run = models.BooleanField(default=False)
+    files_seen = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    duration = models.DurationField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+        get_latest_by = "started_at"
+        verbose_name = "import run"
+
+    def __str__(self):
+        return f"Import of {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ImportFailure(models.Model):
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="failures")
+    file = models.CharField(max_length=1000)
+    line = models.PositiveIntegerField(null=True, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["run", "id"]
+        verbose_name = "import failure"
+
+    def __str__(self):
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"

@@ -1,0 +1,75 @@
+from datetime import timedelta
+
+import pytest
+from django.db import IntegrityError
+from django.utils import timezone
+
+from articles.models import Article, Topic
+from articles.urlnorm import canonical_url, is_http_url
+
+from .factories import make_article, make_provider, make_related, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def test_published_is_the_only_visible_set():
+    visible = make_article()
+    past_schedule = make_article(publish_at=timezone.now() - timedelta(minutes=1))
+    make_article(status=Article.Status.PENDING)
+    make_article(status=Article.Status.REJECTED)
+    make_article(publish_at=timezone.now() + timedelta(hours=1))
+    make_article(provider=make_provider(is_blocked=True))
+
+    assert set(Article.objects.published()) == {visible, past_schedule}
+    for article in Article.objects.select_related("provider"):
+        assert article.is_published() == (article in {visible, past_schedule})
+
+
+def test_scheduled_article_appears_when_its_time_comes():
+    article = make_article(publish_at=timezone.now() + timedelta(hours=1))
+    assert article.is_scheduled
+    assert not Article.objects.published().exists()
+    later = timezone.now() + timedelta(hours=2)
+    assert list(Article.objects.published(now=later)) == [article]
+
+
+def test_topic_names_are_unique_whatever_the_case():
+    make_topic("Computer Vision")
+    with pytest.raises(IntegrityError):
+        Topic.objects.create(name="computer vision", slug="computer-vision-2")
+
+
+def test_related_link_cannot_point_at_its_own_article():
+    article = make_article()
+    with pytest.raises(IntegrityError):
+        make_related(article, target=article)
+
+
+def test_absolute_urls_use_named_routes():
+    article = make_article(slug="a-story")
+    assert article.get_absolute_url() == "/articles/a-story/"
+    assert article.provider.get_absolute_url() == f"/providers/{article.provider.domain}/"
+    assert make_topic("AI").get_absolute_url() == "/topics/ai/"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTPS://Example.COM/Path?a=1#frag", "https://example.com/Path?a=1"),
+        ("https://example.com:443/x", "https://example.com/x"),
+        ("http://example.com:8080/x", "http://example.com:8080/x"),
+        ("https://example.com/x?utm_source=t&id=3&fbclid=abc", "https://example.com/x?id=3"),
+        ("https://example.com", "https://example.com/"),
+    ],
+)
+def test_canonical_url(raw, expected):
+    assert canonical_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "bad", ["javascript:alert(1)", "ftp://example.com/x", "/relative", "", None, "https://", 3]
+)
+def test_non_http_urls_are_refused(bad):
+    assert not is_http_url(bad)
+    with pytest.raises(ValueError):
+        canonical_url(bad)

@@ -1,0 +1,46 @@
+"""One spelling per article URL, so the same story is one article whatever the link."""
+
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga"}
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_http_url(value) -> bool:
+    """True for an absolute http(s) URL with a host; ``javascript:`` and friends are False."""
+    if not isinstance(value, str) or not value or any(c.isspace() for c in value.strip()):
+        return False
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme.lower() in DEFAULT_PORTS and bool(parts.hostname)
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key.startswith("utm_") or key in TRACKING_PARAMS
+
+
+def canonical_url(url: str) -> str:
+    """Normalise an http(s) URL: lower-case scheme and host, no default port,
+    no fragment, no tracking parameters (``utm_*``, ``fbclid``, ``gclid``…).
+
+    Raises ``ValueError`` for anything that is not an absolute http(s) URL.
+    """
+    if not is_http_url(url):
+        raise ValueError(f"not an absolute http(s) URL: {url!r}")
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    host = parts.hostname  # already lower case
+    if parts.port and parts.port != DEFAULT_PORTS[scheme]:
+        host = f"{host}:{parts.port}"
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        kept = [(k, v) for k, v in pairs if not _is_tracking(k)]
+        if len(kept) != len(pairs):
+            query = urlencode(kept)
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))

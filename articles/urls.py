@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="article_list"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("topics/", views.TopicListView.as_view(), name="topic_list"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+]

@@ -1,0 +1,22 @@
+"""A publisher's identity is its domain, spelled one way."""
+
+from urllib.parse import urlsplit
+
+
+def normalize_domain(value: str) -> str:
+    """Lower-case host without scheme, port, path, trailing dot or a leading ``www.``.
+
+    >>> normalize_domain("https://WWW.CBC.ca:443/news")
+    'cbc.ca'
+    """
+    value = (value or "").strip().lower()
+    if "//" in value:
+        value = urlsplit(value).hostname or ""
+    else:
+        value = value.split("/", 1)[0].rsplit("@", 1)[-1]
+        if value.count(":") == 1:
+            value = value.split(":", 1)[0]
+    value = value.rstrip(".")
+    if value.startswith("www."):
+        value = value[4:]
+    return value
