@@ -1,6 +1,7 @@
+from django.db.models import Prefetch
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Topic
+from .models import Article, RelatedLink, Topic
 
 
 class PublishedArticleMixin:
@@ -19,7 +20,15 @@ class ArticleListView(PublishedArticleMixin, ListView):
 
 
 class ArticleDetailView(PublishedArticleMixin, DetailView):
-    pass
+    def get_queryset(self):
+        visible_links = RelatedLink.objects.filter(is_hidden=False).select_related("provider")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(
+                Prefetch("related_links", queryset=visible_links, to_attr="visible_related")
+            )
+        )
 
 
 class TopicListView(ListView):

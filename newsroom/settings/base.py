@@ -111,6 +111,7 @@ STORAGES = {
 
 
 LOGIN_URL = "admin:login"
+FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Newsroom's own settings.
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="Newsroom")
