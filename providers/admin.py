@@ -13,16 +13,20 @@ from .models import Provider, ProviderAlias
 from .validators import validate_logo
 
 
+class LogoField(forms.ImageField):
+    """An image upload checked by ``validate_logo`` (size first, before any decoding)."""
+
+    def to_python(self, data):
+        if isinstance(data, UploadedFile):
+            validate_logo(data)
+        return super().to_python(data)
+
+
 class ProviderAdminForm(forms.ModelForm):
     class Meta:
         model = Provider
         fields = ["name", "domain", "logo", "logo_url", "is_blocked"]
-
-    def clean_logo(self):
-        logo = self.cleaned_data.get("logo")
-        if isinstance(logo, UploadedFile):
-            validate_logo(logo)
-        return logo
+        field_classes = {"logo": LogoField}
 
 
 class ProviderAliasInline(admin.TabularInline):
