@@ -205,11 +205,11 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display = [
         "lead_thumbnail",
         "title",
-        "provider",
+        "publisher",
         "status_display",
         "heat",
         "quality",
-        "published_at",
+        "published",
         "topic_list",
     ]
     list_display_links = ["title"]
@@ -304,7 +304,18 @@ class ArticleAdmin(admin.ModelAdmin):
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(f"{self.opts.app_label}.publish_article")
 
+    class Media:
+        css = {"all": ["admin-newsroom/admin.css"]}
+
     # Columns and read-only fields.
+
+    @admin.display(description="publisher", ordering="provider__name")
+    def publisher(self, article):
+        return article.provider
+
+    @admin.display(description="published", ordering="published_at")
+    def published(self, article):
+        return article.published_at
 
     @admin.display(description="image")
     def lead_thumbnail(self, article):

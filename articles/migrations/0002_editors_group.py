@@ -35,9 +35,10 @@ def create_editors_group(apps, schema_editor):
     # (post_migrate); create this app's and providers' now so the group can hold them.
     for label in ("articles", "providers"):
         app_config = apps.get_app_config(label)
+        models_module = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
-        app_config.models_module = None
+        app_config.models_module = models_module
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -1,8 +1,13 @@
 """Users and requests for admin tests (the data itself comes from ``factories``)."""
 
+import importlib
+from types import SimpleNamespace
+
+from django.apps import apps
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
 
 
 def make_user(username, *, group=None, perms=(), **fields):
@@ -30,3 +35,9 @@ def action_post(action, objects, **extra):
         "index": "0",
         **extra,
     }
+
+
+def ensure_editors_group():
+    """Re-run the group's data migration: transactional tests flush what migrations made."""
+    migration = importlib.import_module("articles.migrations.0002_editors_group")
+    migration.create_editors_group(apps, SimpleNamespace(connection=connection))

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from articles.models import Article
 
-from .admin_helpers import make_editor
+from .admin_helpers import ensure_editors_group, make_editor
 from .factories import make_article, make_provider, make_related
 
 pytestmark = [
@@ -29,6 +29,7 @@ def page(page):
         "https://img.example/**",
         lambda route: route.fulfill(status=200, content_type="image/png", body=TINY_PNG),
     )
+    ensure_editors_group()
     page.not_found = []
     page.on("response", lambda r: r.status == 404 and page.not_found.append(r.url))
     return page
