@@ -4,6 +4,7 @@ Moderation logic lives in ``articles.moderation``; this module only wires it to 
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponseRedirect
@@ -307,6 +308,15 @@ class ArticleAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["admin-newsroom/admin.css"]}
+
+    def action_checkbox(self, article):
+        """Django's checkbox, without a template render per row (a third of the page time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            article.pk,
+            f"Select this object for an action - {article}",
+        )
 
     # Columns and read-only fields.
 
