@@ -124,6 +124,12 @@ class QualityFilter(RangeFilter):
     ranges = ((0, 25), (25, 50), (50, 75), (75, None))
 
 
+class PublisherFilter(admin.RelatedFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = "publisher"
+
+
 class HasImageFilter(admin.SimpleListFilter):
     title = "image"
     parameter_name = "has_image"
@@ -216,7 +222,7 @@ class ArticleAdmin(admin.ModelAdmin):
     list_display_links = ["title"]
     list_filter = [
         StatusFilter,
-        ("provider", admin.RelatedFieldListFilter),
+        ("provider", PublisherFilter),
         ("topics", admin.RelatedFieldListFilter),
         "published_at",
         QualityFilter,

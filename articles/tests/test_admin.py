@@ -208,6 +208,8 @@ def test_queue_counts_only_up_to_the_cap(admin_client, monkeypatch):
     response = admin_client.get(reverse(CHANGELIST))
     assert response.context["cl"].result_count == 3
     assert response.context["cl"].full_result_count is None
+    html = response.content.decode()
+    assert "more than 3 results" in html and "3+ articles" in html
 
 
 # --- The change page -----------------------------------------------------------------------
