@@ -85,7 +85,12 @@ def desk_overview(now=None):
         .filter(went_live__gt=now - timedelta(hours=24))
         .count()
     )
-    last_run = ImportRun.objects.annotate(failure_count=Count("failures")).first()
+    # Explicit order: with GROUP BY, first() would ignore Meta.ordering and take the oldest.
+    last_run = (
+        ImportRun.objects.annotate(failure_count=Count("failures"))
+        .order_by("-started_at", "-id")
+        .first()
+    )
     return {
         "pending_count": pending.count(),
         "oldest_pending": oldest_pending,
