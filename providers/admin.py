@@ -3,7 +3,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 
 from newsroom.admin_actions import MergeForm, action_form, intermediate_page
@@ -53,7 +54,20 @@ class ProviderAdmin(admin.ModelAdmin):
     actions = ["block", "unblock", "merge"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_count=Count("articles"))
+        """Counted per publisher shown, by a subquery on the provider index.
+
+        A joined ``Count("articles")`` would be multiplied by the alias join of a search.
+        """
+        from articles.models import Article
+
+        counts = (
+            Article.objects.filter(provider=OuterRef("pk"))
+            .order_by()
+            .values("provider")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
 
     def get_readonly_fields(self, request, obj=None):
         """The domain is the publisher's identity: set once, then merged, never edited."""

@@ -170,3 +170,14 @@ def test_aliases_inline_on_the_change_page(editor_client):
     html = editor_client.get(change_url(provider)).content.decode()
     assert "old.example" in html
     assert 'name="domain"' not in html  # identity: read-only once created
+
+
+def test_search_by_alias_does_not_multiply_article_counts(admin_client):
+    provider = make_provider(name="Daily Planet")
+    ProviderAlias.objects.create(provider=provider, kind="name", value="Planet One")
+    ProviderAlias.objects.create(provider=provider, kind="domain", value="planet.example")
+    make_article(provider=provider)
+    make_article(provider=provider)
+    response = admin_client.get(reverse(CHANGELIST), {"q": "planet"})
+    rows = list(response.context["cl"].result_list)
+    assert [(p.name, p.article_count) for p in rows] == [("Daily Planet", 2)]
