@@ -30,6 +30,11 @@ def action_form(request, form_class, **kwargs):
 def intermediate_page(modeladmin, request, queryset, form, *, action, title, intro, submit):
     """Render the page that asks the action's question about the selected objects."""
     opts = modeladmin.model._meta
+    # "Select all N" comes back as select_across=1 (the admin then ignores the ids), so a
+    # huge selection is not written out as one hidden input per row.
+    select_across = request.POST.get("select_across") == "1"
+    ids = queryset.values_list("pk", flat=True)
+    selected_ids = [str(pk) for pk in (ids[:1] if select_across else ids)]
     context = {
         **modeladmin.admin_site.each_context(request),
         "title": title,
@@ -40,8 +45,8 @@ def intermediate_page(modeladmin, request, queryset, form, *, action, title, int
         "object_count": queryset.count(),
         "action": action,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        "selected_ids": [str(pk) for pk in queryset.values_list("pk", flat=True)],
-        "select_across": request.POST.get("select_across", "0"),
+        "selected_ids": selected_ids,
+        "select_across": select_across,
         "opts": opts,
         "app_label": opts.app_label,
         "media": modeladmin.media + form.media,

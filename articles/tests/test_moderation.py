@@ -288,3 +288,19 @@ def test_topic_list_counts_articles(admin_client):
         make_article(provider=provider, topics=[topic])
     response = admin_client.get(reverse("admin:articles_topic_changelist"))
     assert response.context["cl"].result_list[0].article_count == 3
+
+
+def test_schedule_everything_in_the_queue_via_select_across(editor_client):
+    articles = [make_article(status=Status.PENDING) for _ in range(3)]
+    make_article(status=Status.REJECTED)
+    data = action_post("schedule", articles[:1], select_across="1")
+    page = editor_client.post(changelist(), data)
+    html = page.content.decode()
+    assert 'name="select_across" value="1"' in html
+    assert html.count('name="_selected_action"') == 1
+    assert "3 selected articles" in html
+    when = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
+    data.update(apply="1", publish_at=when.strftime("%Y-%m-%dT%H:%M"))
+    assert editor_client.post(changelist(), data).status_code == 302
+    assert Article.objects.filter(publish_at=when).count() == 3
+    assert Article.objects.filter(status=Status.REJECTED).count() == 1
