@@ -1,0 +1,34 @@
+"""Small forms behind the admin's intermediate pages."""
+
+from django import forms
+from django.utils import timezone
+
+from .models import Topic
+
+
+class ModerationForm(forms.Form):
+    note = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
+        help_text="Optional; kept in the article's history.",
+    )
+
+
+class ScheduleForm(ModerationForm):
+    publish_at = forms.DateTimeField(
+        label="Publish at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text="Readers see the article from this time on (UTC).",
+    )
+
+    field_order = ["publish_at", "note"]
+
+    def clean_publish_at(self):
+        when = self.cleaned_data["publish_at"]
+        if when <= timezone.now():
+            raise forms.ValidationError("Pick a time in the future, or publish now instead.")
+        return when
+
+
+class TopicChoiceForm(forms.Form):
+    topic = forms.ModelChoiceField(queryset=Topic.objects.all())

@@ -1,0 +1,43 @@
+"""Users and requests for admin tests (the data itself comes from ``factories``)."""
+
+import importlib
+from types import SimpleNamespace
+
+from django.apps import apps
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+
+
+def make_user(username, *, group=None, perms=(), **fields):
+    fields.setdefault("is_staff", True)
+    user = get_user_model().objects.create_user(username, password="pw-for-tests-1", **fields)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    for perm in perms:
+        app_label, codename = perm.split(".")
+        user.user_permissions.add(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        )
+    return user
+
+
+def make_editor(username="editor"):
+    return make_user(username, group="Editors")
+
+
+def action_post(action, objects, **extra):
+    """POST data that runs an admin action on ``objects``."""
+    return {
+        "action": action,
+        ACTION_CHECKBOX_NAME: [str(obj.pk) for obj in objects],
+        "index": "0",
+        **extra,
+    }
+
+
+def ensure_editors_group():
+    """Re-run the group's data migration: transactional tests flush what migrations made."""
+    migration = importlib.import_module("articles.migrations.0002_editors_group")
+    migration.create_editors_group(apps, SimpleNamespace(connection=connection))

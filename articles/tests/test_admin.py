@@ -1,0 +1,383 @@
+"""Every admin page renders, the review queue behaves, and editors' edits are remembered."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import moderation
+from articles.models import Article, ImportFailure, ImportRun, StatusChange
+from providers.models import ProviderAlias
+
+from .admin_helpers import action_post, make_editor, make_user
+from .factories import make_article, make_provider, make_related, make_topic
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+CHANGELIST = "admin:articles_article_changelist"
+
+
+def admin_url(model, view, *args):
+    opts = model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_{view}", args=args)
+
+
+@pytest.fixture
+def one_of_each(admin_user):
+    """One saved object for every model registered in the admin."""
+    topic = make_topic("Climate")
+    provider = make_provider("smoke.example", name="Smoke Daily")
+    ProviderAlias.objects.create(provider=provider, kind="name", value="Smoke")
+    article = make_article(
+        provider=provider, topics=[topic], images=2, status=Status.PENDING, edited_fields=["title"]
+    )
+    make_related(article)
+    moderation.publish(article, admin_user, note="smoke")
+    run = ImportRun.objects.create(source="import_seeds fixtures/", files_seen=3, failed=1)
+    ImportFailure.objects.create(run=run, file="bad.yaml", line=4, message="mapping expected")
+    objects = {
+        Article: article,
+        StatusChange: StatusChange.objects.get(article=article),
+        ImportRun: run,
+        type(topic): topic,
+        type(provider): provider,
+        type(admin_user): admin_user,
+        Group: Group.objects.get(name="Editors"),
+    }
+    missing = [model for model in admin.site._registry if model not in objects]
+    assert not missing, f"add an object for {missing} to the smoke test"
+    return objects
+
+
+def test_every_admin_page_renders(admin_client, one_of_each, rf, admin_user):
+    request = rf.get("/")
+    request.user = admin_user
+    for model, model_admin in admin.site._registry.items():
+        obj = one_of_each[model]
+        pages = [
+            ("changelist", admin_url(model, "changelist"), 200),
+            ("change", admin_url(model, "change", obj.pk), 200),
+            ("history", admin_url(model, "history", obj.pk), 200),
+            (
+                "add",
+                admin_url(model, "add"),
+                200 if model_admin.has_add_permission(request) else 403,
+            ),
+            (
+                "delete",
+                admin_url(model, "delete", obj.pk),
+                200 if model_admin.has_delete_permission(request, obj) else 403,
+            ),
+        ]
+        for name, url, expected in pages:
+            response = admin_client.get(url)
+            assert response.status_code == expected, f"{model.__name__} {name}: {url}"
+        search = admin_client.get(admin_url(model, "changelist"), {"q": "smoke"})
+        assert search.status_code == 200
+
+
+def test_admin_index_shows_the_desk_overview(admin_client, one_of_each):
+    make_article(status=Status.PENDING, title="Waiting one")
+    response = admin_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Desk overview" in html
+    assert "<svg" in html and "<table>" in html
+    assert admin_url(ImportRun, "change", one_of_each[ImportRun].pk) in html
+    assert "1 failure(s)" in html
+
+
+# --- The review queue --------------------------------------------------------------------
+
+
+def test_queue_opens_on_pending_articles_hottest_first(admin_client):
+    provider = make_provider()
+    warm = make_article(provider=provider, status=Status.PENDING, heat=20, title="Warm story")
+    hot = make_article(provider=provider, status=Status.PENDING, heat=90, title="Hot story")
+    make_article(provider=provider, status=Status.PUBLISHED, heat=99, title="Already out")
+    response = admin_client.get(reverse(CHANGELIST))
+    shown = list(response.context["cl"].result_list)
+    assert shown == [hot, warm]
+    html = response.content.decode()
+    assert "Already out" not in html
+
+    everything = admin_client.get(reverse(CHANGELIST), {"status": "all"})
+    assert len(everything.context["cl"].result_list) == 3
+
+
+def test_queue_columns_thumbnail_and_topics(admin_client):
+    topic = make_topic("Elections")
+    make_article(status=Status.PENDING, images=1, topics=[topic], title="With picture")
+    html = admin_client.get(reverse(CHANGELIST)).content.decode()
+    assert 'width="64" height="36"' in html
+    assert "Elections" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"heat": "50-100"}, {"hot"}),
+        ({"heat": "0-10"}, {"cold"}),
+        ({"heat": "none"}, {"unscored"}),
+        ({"quality": "75-"}, {"hot"}),
+        ({"has_image": "yes"}, {"hot"}),
+        ({"has_image": "no"}, {"cold", "unscored"}),
+        ({"q": "ballot"}, {"cold"}),
+        ({"q": "Gazette"}, {"unscored"}),
+        ({"status": "rejected"}, set()),
+    ],
+)
+def test_queue_filters_and_search(admin_client, params, expected):
+    make_article(status=Status.PENDING, title="hot", heat=70, quality=80, images=1)
+    make_article(status=Status.PENDING, title="cold", heat=3, quality=30, excerpt="A ballot")
+    make_article(
+        status=Status.PENDING,
+        title="unscored",
+        heat=None,
+        provider=make_provider(name="The Gazette"),
+    )
+    response = admin_client.get(reverse(CHANGELIST), params)
+    assert response.status_code == 200
+    assert {a.title for a in response.context["cl"].result_list} == expected
+
+
+def test_queue_filters_by_publisher_topic_and_date(admin_client):
+    topic = make_topic("Science")
+    provider = make_provider()
+    a = make_article(status=Status.PENDING, provider=provider, topics=[topic])
+    make_article(status=Status.PENDING, published_at=timezone.now() - timedelta(days=40))
+    for params in ({"provider__id__exact": provider.pk}, {"topics__id__exact": topic.pk}):
+        response = admin_client.get(reverse(CHANGELIST), params)
+        assert list(response.context["cl"].result_list) == [a]
+    recent = admin_client.get(
+        reverse(CHANGELIST),
+        {"published_at__gte": str(timezone.now() - timedelta(days=7))},
+    )
+    assert a in recent.context["cl"].result_list
+    assert len(recent.context["cl"].result_list) == 1
+
+
+@pytest.mark.parametrize("column", [5, 6, 7, -5, -6, -7])
+def test_queue_sorts_by_every_score_column(admin_client, column):
+    make_article(status=Status.PENDING, heat=5, quality=90)
+    make_article(status=Status.PENDING, heat=50, quality=10)
+    response = admin_client.get(reverse(CHANGELIST), {"o": str(column)})
+    assert response.status_code == 200
+    rows = list(response.context["cl"].result_list)
+    assert len(rows) == 2
+    field = {5: "heat", 6: "quality", 7: "published_at"}[abs(column)]
+    values = [getattr(row, field) for row in rows]
+    assert values == sorted(values, reverse=column < 0)
+
+
+@pytest.mark.parametrize("params", [{}, {"status": "all", "o": "-6"}, {"q": "story"}])
+def test_queue_query_count_does_not_grow_with_rows(
+    admin_client, django_assert_max_num_queries, params
+):
+    topics = [make_topic(), make_topic()]
+
+    def queue_queries(count):
+        for _ in range(count):
+            make_article(status=Status.PENDING, images=2, topics=topics)
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            response = admin_client.get(reverse(CHANGELIST), {**params, "all": ""})
+        assert response.status_code == 200
+        return len(ctx.captured_queries), len(response.context["cl"].result_list)
+
+    few, shown_few = queue_queries(5)
+    many, shown_many = queue_queries(95)
+    assert (shown_few, shown_many) == (5, 100)
+    assert many == few
+    with django_assert_max_num_queries(few):
+        admin_client.get(reverse(CHANGELIST), {**params, "all": ""})
+
+
+def test_queue_counts_only_up_to_the_cap(admin_client, monkeypatch):
+    from newsroom.paginators import BoundedCountPaginator
+
+    monkeypatch.setattr(BoundedCountPaginator, "max_count", 3)
+    for _ in range(5):
+        make_article(status=Status.PENDING)
+    response = admin_client.get(reverse(CHANGELIST))
+    assert response.context["cl"].result_count == 3
+    assert response.context["cl"].full_result_count is None
+    html = response.content.decode()
+    assert "more than 3 results" in html and "3+ articles" in html
+
+
+# --- The change page -----------------------------------------------------------------------
+
+
+def change_form_data(article, **overrides):
+    """What the article change form posts back unchanged, plus ``overrides``."""
+    data = {
+        "title": article.title,
+        "excerpt": article.excerpt,
+        "category": article.category,
+        "topics": [t.pk for t in article.topics.all()],
+    }
+    for prefix, rows in (
+        ("images", list(article.images.all())),
+        ("related_links", list(article.related_links.all())),
+        ("status_changes", list(article.status_changes.all())),
+    ):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
+        for i, row in enumerate(rows):
+            data[f"{prefix}-{i}-id"] = row.pk
+            data[f"{prefix}-{i}-article"] = article.pk
+            if prefix == "images":
+                for name in ("position", "url", "width", "height", "title"):
+                    data[f"{prefix}-{i}-{name}"] = getattr(row, name)
+            if prefix == "related_links" and row.is_hidden:
+                data[f"{prefix}-{i}-is_hidden"] = "on"
+    data.update(overrides)
+    return data
+
+
+def test_change_page_shows_metadata_read_only_and_never_the_secured_body(admin_client):
+    article = make_article(status=Status.PENDING, secured="T0pSecretBody==", source_file="a.yml")
+    html = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    assert "encrypted body, 15 bytes" in html
+    assert "T0pSecretBody" not in html
+    assert "a.yml" in html
+    assert 'name="url"' not in html and 'name="heat"' not in html
+    assert 'name="status"' not in html
+    assert "/admin/r/" in html  # "View on site"
+
+
+def test_editor_edits_become_editor_owned(admin_client):
+    topic = make_topic("Health")
+    article = make_article(status=Status.PENDING, images=1, category="news")
+    make_related(article)
+    response = admin_client.post(
+        admin_url(Article, "change", article.pk),
+        change_form_data(article, title="A better headline", topics=[topic.pk]),
+    )
+    assert response.status_code == 302, response.context["errors"]
+    article.refresh_from_db()
+    assert article.title == "A better headline"
+    assert sorted(article.edited_fields) == ["title", "topics"]
+    assert list(article.topics.all()) == [topic]
+    html = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    assert "imports leave these alone" in html
+
+
+def test_related_links_can_be_hidden_and_unhidden_but_not_added(admin_client):
+    article = make_article(status=Status.PENDING)
+    link = make_related(article)
+    url = admin_url(Article, "change", article.pk)
+    html = admin_client.get(url).content.decode()
+    assert "related_links-0-is_hidden" in html
+    assert 'name="related_links-0-title"' not in html
+    data = change_form_data(article, **{"related_links-0-is_hidden": "on"})
+    assert admin_client.post(url, data).status_code == 302
+    link.refresh_from_db()
+    assert link.is_hidden
+    data = change_form_data(article)
+    data.pop("related_links-0-is_hidden")
+    assert admin_client.post(url, data).status_code == 302
+    link.refresh_from_db()
+    assert not link.is_hidden
+    assert article.title not in (article.edited_fields or [])
+
+
+def test_change_page_shows_the_moderation_history(admin_client, admin_user):
+    article = make_article(status=Status.PENDING)
+    moderation.reject(article, admin_user, note="Off topic for the desk")
+    html = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    assert "moderation history" in html.lower()
+    assert "Off topic for the desk" in html
+    history = admin_client.get(admin_url(Article, "history", article.pk)).content.decode()
+    assert "Status set to rejected" in history
+
+
+# --- Permissions ----------------------------------------------------------------------------
+
+
+def test_editors_group_has_exactly_the_desk_permissions():
+    group = Group.objects.get(name="Editors")
+    perms = {f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+    assert "articles.publish_article" in perms
+    assert "articles.change_article" in perms
+    assert "articles.delete_article" not in perms
+    assert "articles.add_importrun" not in perms
+    assert not {p for p in perms if p.split(".")[0] in {"auth", "admin", "contenttypes"}}
+    assert len(perms) == 20
+
+
+def test_editor_can_moderate_but_not_reach_users_or_groups(client):
+    client.force_login(make_editor())
+    article = make_article(status=Status.PENDING)
+    assert client.get(reverse(CHANGELIST)).status_code == 200
+    response = client.post(reverse(CHANGELIST), action_post("publish", [article]))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED
+    for name in ("admin:auth_user_changelist", "admin:auth_group_changelist"):
+        assert client.get(reverse(name)).status_code == 403
+    index = client.get(reverse("admin:index")).content.decode()
+    assert "Desk overview" in index
+    assert "/admin/auth/" not in index
+
+
+def test_user_without_publish_permission_cannot_publish(client):
+    user = make_user("writer", perms=["articles.view_article", "articles.change_article"])
+    client.force_login(user)
+    article = make_article(status=Status.PENDING)
+    response = client.get(reverse(CHANGELIST))
+    actions = dict(response.context["action_form"].fields["action"].choices)
+    assert "publish" not in actions and "schedule" not in actions
+    assert "add_topic" in actions
+    response = client.post(reverse(CHANGELIST), action_post("publish", [article]))
+    article.refresh_from_db()
+    assert article.status == Status.PENDING
+    change = client.get(admin_url(Article, "change", article.pk)).content.decode()
+    assert "/moderate/" not in change
+    moderate = reverse("admin:articles_article_moderate", args=[article.pk, "publish"])
+    assert client.post(moderate).status_code == 403
+    assert not StatusChange.objects.exists()
+
+
+def test_anonymous_reaches_no_admin_page(client, one_of_each):
+    article = one_of_each[Article]
+    urls = [
+        reverse("admin:index"),
+        reverse(CHANGELIST),
+        admin_url(Article, "change", article.pk),
+        reverse("admin:articles_article_moderate", args=[article.pk, "publish"]),
+    ]
+    for model in admin.site._registry:
+        urls.append(admin_url(model, "changelist"))
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == 302 and "/login/" in response["Location"], url
+    assert client.post(reverse(CHANGELIST), action_post("publish", [article])).status_code == 302
+
+
+def test_import_runs_are_read_only_even_for_superusers(admin_client, one_of_each):
+    run = one_of_each[ImportRun]
+    html = admin_client.get(admin_url(ImportRun, "change", run.pk)).content.decode()
+    assert "bad.yaml" in html and "mapping expected" in html
+    assert 'name="_save"' not in html
+    assert admin_client.post(admin_url(ImportRun, "change", run.pk), {}).status_code == 403
+    assert admin_client.get(admin_url(ImportRun, "add")).status_code == 403
+    assert (
+        admin_client.post(admin_url(ImportRun, "delete", run.pk), {"post": "yes"}).status_code
+        == 403
+    )
+    assert ImportRun.objects.filter(pk=run.pk).exists()
+
+
+def test_editor_sees_import_runs(client, one_of_each):
+    client.force_login(make_editor())
+    run = one_of_each[ImportRun]
+    assert client.get(admin_url(ImportRun, "changelist")).status_code == 200
+    assert "mapping expected" in client.get(admin_url(ImportRun, "change", run.pk)).content.decode()

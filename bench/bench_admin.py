@@ -1,0 +1,176 @@
+"""How the article changelist (the review queue) scales: 1,000 vs 100,000 articles.
+
+Run from the project root (takes about a minute, writes only a temporary SQLite file):
+
+    .venv/bin/python bench/bench_admin.py [--runs 15] [--db /tmp/newsroom-bench-admin.sqlite3]
+
+It migrates a fresh SQLite file, bulk-creates 1,000 articles (with publishers, topics and
+images), times each changelist variant through Django's test client logged in as a
+superuser, grows the table to 100,000 articles and times them again. For each variant it
+prints the median time per page, the number of SQL queries, and the ratio 100k / 1k: the
+goal is a ratio near 1 (the page's cost does not grow with the table). At 1k, "one
+publisher" has only a few rows to show (about 3), so its ratio mostly measures 50 rows
+against 3. Text search (``?q=``) is shown for information: a substring match scans until
+it has filled the page, so its cost depends on how common the word is.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+import warnings
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (1_000, 100_000)
+PROVIDERS = 300
+TOPICS = 60
+
+
+def configure(db_path):
+    sys.path.insert(0, str(ROOT))
+    if db_path.exists():
+        db_path.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings.dev"
+    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+    os.environ["DEBUG"] = "0"
+    os.environ["ALLOWED_HOSTS"] = "testserver"
+    # WhiteNoise notes that collectstatic has not run; irrelevant to these timings.
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def populate(start, stop, providers, topics, rng):
+    """Articles ``start``..``stop``: 60% pending, 70% with an image, 0–3 topics each."""
+    from django.utils import timezone
+
+    from articles.models import Article, ArticleImage
+
+    now = timezone.now()
+    statuses = ["pending"] * 6 + ["published"] * 3 + ["rejected"]
+    batch = 5_000
+    for low in range(start, stop, batch):
+        numbers = range(low, min(low + batch, stop))
+        articles = Article.objects.bulk_create(
+            Article(
+                url=f"https://bench{n % PROVIDERS}.example/story/{n}",
+                source_url=f"https://bench{n % PROVIDERS}.example/story/{n}",
+                slug=f"bench-story-{n}",
+                title=f"Benchmark story {n} about {rng.choice(['rates', 'storms', 'votes'])}",
+                excerpt=f"What happened in story {n}.",
+                published_at=now - timedelta(minutes=n),
+                quality=rng.randint(0, 100),
+                heat=rng.choice([None, *range(0, 200)]),
+                status=rng.choice(statuses),
+                provider=providers[n % len(providers)],
+                secured="x" * 40,
+            )
+            for n in numbers
+        )
+        ArticleImage.objects.bulk_create(
+            ArticleImage(
+                article=article,
+                position=0,
+                url=f"https://img.example/{article.pk}.jpg",
+                width=800,
+                height=450,
+            )
+            for article in articles
+            if rng.random() < 0.7
+        )
+        Through = Article.topics.through
+        Through.objects.bulk_create(
+            Through(article_id=article.pk, topic_id=topic.pk)
+            for article in articles
+            for topic in rng.sample(topics, rng.randint(0, 3))
+        )
+
+
+def measure(client, url, params, runs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(2):
+        assert client.get(url, params).status_code == 200
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url, params)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url, params)
+    return statistics.median(times), len(ctx.captured_queries)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/newsroom-bench-admin.sqlite3"))
+    args = parser.parse_args()
+    configure(args.db)
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.urls import reverse
+
+    from articles.models import Article, Topic
+    from providers.models import Provider
+
+    rng = random.Random(20251122)
+    providers = Provider.objects.bulk_create(
+        Provider(domain=f"bench{n}.example", name=f"Bench Publisher {n}") for n in range(PROVIDERS)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(TOPICS)
+    )
+    admin = get_user_model().objects.create_superuser("bench", "bench@example.com", "bench")
+    client = Client()
+    client.force_login(admin)
+    url = reverse("admin:articles_article_changelist")
+    variants = {
+        "pending queue (default)": {},
+        "published, by quality": {"status": "published", "o": "-6"},
+        "published, newest": {"status": "published", "o": "-7"},
+        "all statuses, one publisher": {"status": "all", "provider__id__exact": providers[7].pk},
+        "pending, heat 100+, 100 rows": {"heat": "100-", "all": ""},
+        "search 'storms' (informational)": {"q": "storms"},
+    }
+
+    results = {}
+    done = 0
+    for size in SIZES:
+        started = time.perf_counter()
+        populate(done, size, providers, topics, rng)
+        done = size
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(
+            f"{Article.objects.count():,} articles ready in {time.perf_counter() - started:.1f}s",
+            flush=True,
+        )
+        for name, params in variants.items():
+            results[(name, size)] = measure(client, url, params, args.runs)
+
+    small, large = SIZES
+    print()
+    print(f"{'variant':34} {'1k ms':>8} {'100k ms':>8} {'ratio':>6} {'queries 1k/100k':>16}")
+    for name in variants:
+        (t1, q1), (t2, q2) = results[(name, small)], results[(name, large)]
+        print(f"{name:34} {t1 * 1000:8.1f} {t2 * 1000:8.1f} {t2 / t1:6.2f} {q1:>8}/{q2:<7}")
+
+
+if __name__ == "__main__":
+    main()

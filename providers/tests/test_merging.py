@@ -1,0 +1,71 @@
+"""Merging publishers: everything moves to the survivor, in one transaction."""
+
+import pytest
+from django.contrib.admin.models import LogEntry
+
+from articles.models import Article, RelatedLink
+from articles.tests.factories import make_article, make_provider, make_related
+from providers.merging import merge_providers
+from providers.models import Provider, ProviderAlias
+
+pytestmark = pytest.mark.django_db
+
+
+def aliases(provider):
+    return set(provider.aliases.values_list("kind", "value"))
+
+
+def test_merge_moves_articles_links_and_keeps_names_and_domains_as_aliases(admin_user):
+    survivor = make_provider("bbc.co.uk", name="BBC News")
+    dup = make_provider("bbc.com", name="BBC")
+    other = make_provider("news.bbc.co.uk", name="BBC News")  # same name as the survivor
+    ProviderAlias.objects.create(provider=dup, kind="domain", value="bbc.in")
+    ProviderAlias.objects.create(provider=dup, kind="name", value="British Broadcasting Corp")
+    a1 = make_article(provider=dup)
+    a2 = make_article(provider=other)
+    kept = make_article(provider=survivor)
+    link = make_related(kept, provider=dup)
+
+    result = merge_providers(survivor, [dup, other], user=admin_user)
+
+    assert set(Provider.objects.all()) == {survivor}
+    assert set(Article.objects.filter(provider=survivor)) == {a1, a2, kept}
+    assert RelatedLink.objects.get(pk=link.pk).provider == survivor
+    assert aliases(survivor) == {
+        ("domain", "bbc.com"),
+        ("domain", "news.bbc.co.uk"),
+        ("domain", "bbc.in"),
+        ("name", "BBC"),
+        ("name", "British Broadcasting Corp"),
+    }
+    assert (result.articles_moved, result.related_links_moved, result.aliases_added) == (2, 1, 5)
+    assert LogEntry.objects.filter(object_id=str(survivor.pk)).exists()
+
+
+def test_merge_into_a_provider_that_already_has_the_alias():
+    survivor = make_provider("a.example", name="A")
+    ProviderAlias.objects.create(provider=survivor, kind="name", value="B")
+    dup = make_provider("b.example", name="B")
+    merge_providers(survivor, [dup])
+    assert aliases(survivor) == {("name", "B"), ("domain", "b.example")}
+
+
+def test_merge_is_all_or_nothing(monkeypatch):
+    survivor, dup = make_provider(), make_provider()
+    article = make_article(provider=dup)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ProviderAlias.objects, "bulk_create", fail)
+    with pytest.raises(RuntimeError):
+        merge_providers(survivor, [dup])
+    article.refresh_from_db()
+    assert article.provider == dup
+    assert Provider.objects.filter(pk=dup.pk).exists()
+
+
+def test_merging_nothing_changes_nothing():
+    survivor = make_provider()
+    result = merge_providers(survivor, [survivor])
+    assert result.merged == [] and Provider.objects.count() == 1
