@@ -1,0 +1,131 @@
+"""The reader's filters and sort order for article lists."""
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, F, OuterRef
+from django.utils import timezone
+
+from providers.models import Provider
+
+from .models import Article, Topic
+from .search import search_articles
+
+
+def topics_with_published_articles(request=None):
+    return Topic.objects.filter(
+        Exists(Article.objects.published().filter(topics=OuterRef("pk")))
+    ).order_by("name")
+
+
+def providers_with_published_articles(request=None):
+    return Provider.objects.filter(
+        Exists(Article.objects.published().filter(provider=OuterRef("pk"))), is_blocked=False
+    ).order_by("name", "domain")
+
+
+def start_of_day(day):
+    """The first instant of ``day`` in the current time zone, so the index on date is used."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class ArticleFilter(django_filters.FilterSet):
+    """Topic, publisher, dates, minimum quality, words; then one of ``SORTS``.
+
+    The queryset passed in must already be ``Article.objects.published()``.
+    """
+
+    SORTS = {
+        "newest": ("Newest first", (F("published_at").desc(), F("id").desc())),
+        "heat": (
+            "Hottest first",
+            (F("heat").desc(nulls_last=True), F("published_at").desc(), F("id").desc()),
+        ),
+        "quality": (
+            "Best quality first",
+            (F("quality").desc(nulls_last=True), F("published_at").desc(), F("id").desc()),
+        ),
+    }
+    DEFAULT_SORT = "newest"
+
+    q = django_filters.CharFilter(
+        label="Search", method="filter_words", widget=forms.TextInput(attrs={"type": "search"})
+    )
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        queryset=topics_with_published_articles,
+        to_field_name="slug",
+        field_name="topics",
+        empty_label="All topics",
+    )
+    publisher = django_filters.ModelChoiceFilter(
+        label="Publisher",
+        queryset=providers_with_published_articles,
+        to_field_name="domain",
+        field_name="provider",
+        empty_label="All publishers",
+    )
+    date_from = django_filters.DateFilter(
+        label="From date",
+        method="filter_date_from",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        label="To date",
+        method="filter_date_to",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    min_quality = django_filters.NumberFilter(
+        label="Minimum quality",
+        field_name="quality",
+        lookup_expr="gte",
+        min_value=0,
+        max_value=1_000_000,
+        widget=forms.NumberInput(attrs={"min": 0, "step": 1, "inputmode": "numeric"}),
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=[(key, label) for key, (label, _order) in SORTS.items()],
+        method="sort_by",
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Article
+        fields = []
+
+    def __init__(self, data=None, *args, **kwargs):
+        # An unknown sort is not worth an error message: fall back to the default order.
+        if data is not None and data.get("sort") not in self.SORTS:
+            data = data.copy()
+            data["sort"] = self.DEFAULT_SORT
+        super().__init__(data, *args, **kwargs)
+
+    @property
+    def sort_key(self):
+        if self.is_bound and self.is_valid():
+            return self.form.cleaned_data.get("sort") or self.DEFAULT_SORT
+        return self.DEFAULT_SORT
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # No choice in the form means no sort_by call: order by the default then.
+        if not self.form.cleaned_data.get("sort"):
+            queryset = self.sort_by(queryset, "sort", self.DEFAULT_SORT)
+        return queryset
+
+    def filter_words(self, queryset, name, value):
+        return search_articles(queryset, value)
+
+    def filter_date_from(self, queryset, name, value):
+        return queryset.filter(published_at__gte=start_of_day(value))
+
+    def filter_date_to(self, queryset, name, value):
+        if value >= datetime.date.max:
+            return queryset
+        return queryset.filter(published_at__lt=start_of_day(value + datetime.timedelta(days=1)))
+
+    def sort_by(self, queryset, name, value):
+        _label, order = self.SORTS.get(value, self.SORTS[self.DEFAULT_SORT])
+        return queryset.order_by(*order)
