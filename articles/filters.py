@@ -77,10 +77,13 @@ class ArticleFilter(django_filters.FilterSet):
     The queryset passed in must already be ``Article.objects.published()``.
     """
 
+    # Each sort is a list of score fields, then newest first. Heat ties are common
+    # (scores run 0-99), so quality breaks them, matching the (status, -heat, -quality,
+    # -published_at) index instead of sorting every article of equal heat.
     SORTS = {
-        "newest": ("Newest first", None),
-        "heat": ("Hottest first", "heat"),
-        "quality": ("Best quality first", "quality"),
+        "newest": ("Newest first", ()),
+        "heat": ("Hottest first", ("heat", "quality")),
+        "quality": ("Best quality first", ("quality",)),
     }
     DEFAULT_SORT = "newest"
 
@@ -123,7 +126,7 @@ class ArticleFilter(django_filters.FilterSet):
     )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
-        choices=[(key, label) for key, (label, _field) in SORTS.items()],
+        choices=[(key, label) for key, (label, _fields) in SORTS.items()],
         method="sort_by",
         empty_label=None,
         widget=PlainSelect,
@@ -168,11 +171,9 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset.filter(published_at__lt=start_of_day(value + datetime.timedelta(days=1)))
 
     def sort_by(self, queryset, name, value):
-        _label, field = self.SORTS.get(value, self.SORTS[self.DEFAULT_SORT])
-        newest = (F("published_at").desc(), F("id").desc())
-        if field is None:
-            return queryset.order_by(*newest)
+        _label, fields = self.SORTS.get(value, self.SORTS[self.DEFAULT_SORT])
         # Unscored articles go last. SQLite sorts NULL last in DESC order anyway, and
-        # spelling out NULLS LAST there stops it using the (status, -heat) index.
+        # spelling out NULLS LAST there stops it using the score indexes.
         nulls_last = True if connections[queryset.db].vendor != "sqlite" else None
-        return queryset.order_by(F(field).desc(nulls_last=nulls_last), *newest)
+        scores = [F(field).desc(nulls_last=nulls_last) for field in fields]
+        return queryset.order_by(*scores, F("published_at").desc(), F("id").desc())
