@@ -1,4 +1,4 @@
-"""The reader site: article list and page, topics, feeds' HTML neighbours, robots.txt.
+"""The reader site: the article list and page, topic pages, robots.txt.
 
 Every queryset here starts from ``Article.objects.published()``; the one exception is
 the staff preview in :class:`ArticleDetailView`, which is never cached.
@@ -18,7 +18,7 @@ from .pagination import page_number_from, paginate_without_count
 from .templatetags.site_tags import safe_url
 
 PER_PAGE = 20
-# Topic and publisher pages count their articles exactly up to here, then say "1,000+":
+# Topic and publisher pages count exactly up to here, then say "More than 1,000":
 # an exact count costs as much as the topic is big, a capped one at most this many rows.
 COUNT_CAP = 1000
 
