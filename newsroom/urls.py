@@ -1,12 +1,37 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
+
+from articles.sitemaps import SITEMAPS, NewsSitemap
+from articles.views import robots_txt
 
 from . import views
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    # Before the generic section route, so the index's link to the "news" section lands
+    # on the Google News format.
+    path(
+        "sitemap-news.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
+        name="sitemap_news",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
     path("", include("providers.urls")),
     path("", include("articles.urls")),
 ]

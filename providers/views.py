@@ -1,13 +1,57 @@
-from django.views.generic import DetailView, ListView
+"""Publisher pages: who we carry, and each one's published articles."""
+
+from django.shortcuts import get_object_or_404
+from django.views.generic import ListView
+
+from articles.models import Article
+from articles.views import (
+    COUNT_CAP,
+    FeedLinksMixin,
+    WindowPaginationMixin,
+    capped_count,
+    published_articles,
+    published_counts,
+)
 
 from .models import Provider
 
 
 class ProviderListView(ListView):
-    queryset = Provider.objects.filter(is_blocked=False)
+    """Publishers (never blocked ones) with at least one published article, and how many."""
+
+    template_name = "providers/provider_list.html"
+
+    def get_queryset(self):
+        counts = published_counts("provider")
+        providers = list(
+            Provider.objects.filter(pk__in=counts, is_blocked=False).order_by("name", "domain")
+        )
+        for provider in providers:
+            provider.article_count = counts[provider.pk]
+        return providers
 
 
-class ProviderDetailView(DetailView):
-    queryset = Provider.objects.filter(is_blocked=False)
-    slug_field = "domain"
-    slug_url_kwarg = "domain"
+class ProviderDetailView(FeedLinksMixin, WindowPaginationMixin, ListView):
+    """A publisher's published articles, newest first; a blocked publisher is a 404."""
+
+    template_name = "providers/provider_detail.html"
+    feed_url_names = {
+        "rss": "providers:provider_feed_rss",
+        "atom": "providers:provider_feed_atom",
+        "json": "providers:provider_feed_json",
+    }
+
+    def get_feed_url_kwargs(self):
+        return {"domain": self.provider.domain}
+
+    def get_queryset(self):
+        self.provider = get_object_or_404(Provider, domain=self.kwargs["domain"], is_blocked=False)
+        return published_articles().filter(provider=self.provider)
+
+    def get_context_data(self, **kwargs):
+        kwargs.update(
+            provider=self.provider,
+            article_count=capped_count(Article.objects.published().filter(provider=self.provider)),
+            count_cap=COUNT_CAP,
+        )
+        return super().get_context_data(**kwargs)

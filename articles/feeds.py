@@ -1,0 +1,178 @@
+"""RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the newest published articles.
+
+One ``Feed`` class per scope (the site, a topic, a publisher) and one feed generator per
+format; :func:`feed_view` puts a scope and a format together for the URLconf. Every
+scope starts from ``Article.objects.published()``. The ``secured`` body is never read.
+
+``django.contrib.syndication`` sets ``Last-Modified`` from the newest item date (here the
+later of an article's last change and its scheduled time); ``ConditionalGetMiddleware``
+adds an ``ETag`` from the body and answers ``If-None-Match``/``If-Modified-Since`` with 304.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import escape
+
+from providers.models import Provider
+
+from .filters import in_topic
+from .models import Article, Topic
+from .templatetags.site_tags import json_for_script, safe_url
+
+FEED_ITEMS = 30
+
+
+class JSONFeed(SyndicationFeed):
+    """JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/) from the syndication framework."""
+
+    content_type = "application/feed+json; charset=utf-8"
+    version = "https://jsonfeed.org/version/1.1"
+
+    def write(self, outfile, encoding):
+        outfile.write(json_for_script(self.as_dict()))
+
+    def as_dict(self):
+        feed = {
+            "version": self.version,
+            "title": self.feed["title"],
+            "home_page_url": self.feed["link"],
+            "feed_url": self.feed["feed_url"],
+            "description": self.feed["description"],
+            "language": self.feed["language"],
+            "items": [self.item_dict(item) for item in self.items],
+        }
+        return {key: value for key, value in feed.items() if value not in (None, "")}
+
+    @staticmethod
+    def item_dict(item):
+        entry = {
+            "id": item["unique_id"] or item["link"],
+            "url": item["link"],
+            "external_url": item.get("external_url"),
+            "title": item["title"],
+            "content_text": item.get("text") or "",
+            "summary": item.get("text") or None,
+            "image": item.get("image"),
+            "date_published": item["pubdate"].isoformat() if item["pubdate"] else None,
+            "date_modified": item["updateddate"].isoformat() if item["updateddate"] else None,
+            "authors": (
+                [{"name": item["author_name"], "url": item["author_link"]}]
+                if item["author_name"]
+                else None
+            ),
+            "tags": list(item["categories"]) or None,
+        }
+        if entry["authors"]:
+            entry["authors"] = [{k: v for k, v in a.items() if v} for a in entry["authors"]]
+        return {key: value for key, value in entry.items() if value is not None}
+
+
+FORMATS = {"rss": Rss201rev2Feed, "atom": Atom1Feed, "json": JSONFeed}
+
+
+class SiteFeed(Feed):
+    """The newest published articles on the whole site."""
+
+    def get_object(self, request, *args, **kwargs):
+        return None
+
+    def articles(self, obj):
+        return Article.objects.published()
+
+    def title(self, obj):
+        return settings.NEWSROOM_SITE_NAME
+
+    def description(self, obj):
+        return f"The latest stories curated by {settings.NEWSROOM_SITE_NAME}."
+
+    def link(self, obj):
+        return reverse("articles:article_list")
+
+    def items(self, obj):
+        return (
+            self.articles(obj)
+            .select_related("provider")
+            .prefetch_related("topics", "images")
+            .order_by("-published_at", "-id")[:FEED_ITEMS]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_description(self, item):
+        # RSS descriptions and Atom summaries (type="html") are HTML: the plain-text
+        # excerpt is escaped once more so markup in it stays text in every reader.
+        return escape(item.excerpt)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        if item.publish_at and item.publish_at > item.updated_at:
+            return item.publish_at
+        return item.updated_at
+
+    def item_author_name(self, item):
+        return item.provider.name
+
+    def item_author_link(self, item):
+        return safe_url(f"https://{item.provider.domain}/") or None
+
+    def item_categories(self, item):
+        return [topic.name for topic in item.topics.all()]
+
+    def item_extra_kwargs(self, item):
+        if self.feed_type is not JSONFeed:
+            return {}
+        image = item.lead_image
+        return {
+            "text": item.excerpt,
+            "external_url": safe_url(item.url) or None,
+            "image": (safe_url(image.url) or None) if image else None,
+        }
+
+
+class TopicFeed(SiteFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic, slug=slug)
+
+    def articles(self, obj):
+        return in_topic(Article.objects.published(), obj)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, obj):
+        return f"The latest stories about {obj.name}."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+class ProviderFeed(SiteFeed):
+    def get_object(self, request, domain):
+        return get_object_or_404(Provider, domain=domain, is_blocked=False)
+
+    def articles(self, obj):
+        return Article.objects.published().filter(provider=obj)
+
+    def title(self, obj):
+        return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, obj):
+        return f"The latest stories from {obj.name}."
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+def feed_view(feed_class, fmt):
+    """An instance of ``feed_class`` that writes ``fmt`` (one of ``FORMATS``)."""
+    feed_type = FORMATS[fmt]
+    attrs = {"feed_type": feed_type}
+    if fmt == "atom":
+        attrs["subtitle"] = feed_class.description
+    return type(f"{feed_class.__name__}{fmt.title()}", (feed_class,), attrs)()

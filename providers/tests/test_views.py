@@ -1,0 +1,119 @@
+"""Publisher index and pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.tests.factories import make_article, make_provider, make_related
+
+pytestmark = pytest.mark.django_db
+
+
+def query_count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_provider_list_counts_published_articles_only(client):
+    ft = make_provider("ft.com", name="Financial Times")
+    bbc = make_provider("bbc.co.uk", name="BBC")
+    make_article(provider=ft)
+    make_article(provider=ft)
+    make_article(provider=ft, status=Article.Status.PENDING)
+    make_article(provider=ft, publish_at=timezone.now() + timedelta(days=1))
+    make_article(provider=bbc, status=Article.Status.REJECTED)
+    related_only = make_provider("related.example", name="Related Only")
+    make_related(make_article(provider=ft), provider=related_only)
+    blocked = make_provider("blocked.example", name="Blocked", is_blocked=True)
+    make_article(provider=blocked)
+
+    response = client.get(reverse("providers:provider_list"))
+    assert [(p.name, p.article_count) for p in response.context["object_list"]] == [
+        ("Financial Times", 3)
+    ]
+    body = response.content.decode()
+    assert "3 stories" in body
+    assert "BBC" not in body and "Blocked" not in body and "Related Only" not in body
+
+
+def test_provider_page(client):
+    ft = make_provider("ft.com", name="Financial Times", logo_url="https://ft.com/logo.png")
+    stories = [make_article(provider=ft) for _ in range(3)]
+    make_article(provider=ft, status=Article.Status.PENDING, title="Secret draft")
+    make_article(title="Someone else's story")
+    response = client.get(ft.get_absolute_url())
+    assert response.context["article_count"] == 3
+    assert set(response.context["article_list"]) == set(stories)
+    body = response.content.decode()
+    assert "<h1" in body and "Financial Times" in body
+    assert 'src="https://ft.com/logo.png" alt="" width="40" height="40"' in body
+    assert "3 published stories" in body
+    assert "Secret draft" not in body and "Someone else" not in body
+    assert 'href="/providers/ft.com/feed/rss/"' in body
+
+
+def test_blocked_or_unknown_provider_is_not_found(client):
+    blocked = make_provider("blocked.example", is_blocked=True)
+    make_article(provider=blocked)
+    assert client.get(blocked.get_absolute_url()).status_code == 404
+    assert client.get("/providers/nobody.example/").status_code == 404
+
+
+def test_provider_page_paginates(client):
+    ft = make_provider("ft.com")
+    for _ in range(21):
+        make_article(provider=ft)
+    assert len(client.get("/providers/ft.com/").context["article_list"]) == 20
+    assert len(client.get("/providers/ft.com/?page=2").context["article_list"]) == 1
+    assert client.get("/providers/ft.com/?page=3").status_code == 404
+
+
+def test_provider_query_counts_do_not_grow(client, django_assert_max_num_queries):
+    ft = make_provider("ft.com")
+    for _ in range(3):
+        make_article(provider=ft, images=1)
+    detail, listing = query_count(client, "/providers/ft.com/"), query_count(client, "/providers/")
+    for _ in range(30):
+        make_article(provider=ft, images=1)
+        make_article()
+    with django_assert_max_num_queries(5):
+        assert query_count(client, "/providers/ft.com/") == detail
+    with django_assert_max_num_queries(2):
+        assert query_count(client, "/providers/") == listing
+
+
+def test_topic_pages_query_counts_do_not_grow(client, django_assert_max_num_queries):
+    from articles.tests.factories import make_topic
+
+    topic = make_topic("AI")
+    for _ in range(3):
+        make_article(topics=[topic])
+    detail, listing = query_count(client, "/topics/ai/"), query_count(client, "/topics/")
+    for _ in range(30):
+        make_article(topics=[topic, make_topic()])
+    with django_assert_max_num_queries(5):
+        assert query_count(client, "/topics/ai/") == detail
+    with django_assert_max_num_queries(2):
+        assert query_count(client, "/topics/") == listing
+
+
+def test_big_counts_are_capped_on_detail_pages(client, monkeypatch):
+    from articles import views as article_views
+    from articles.tests.factories import make_topic
+
+    monkeypatch.setattr(article_views, "COUNT_CAP", 2)
+    monkeypatch.setattr("providers.views.COUNT_CAP", 2)
+    ft = make_provider("ft.com")
+    topic = make_topic("AI")
+    for _ in range(3):
+        make_article(provider=ft, topics=[topic])
+    assert "More than 2 published stories" in client.get("/providers/ft.com/").content.decode()
+    assert "More than 2 published stories" in client.get("/topics/ai/").content.decode()
+    make_article(provider=make_provider("bbc.co.uk"))
+    assert "1 published story" in client.get("/providers/bbc.co.uk/").content.decode()
