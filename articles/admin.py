@@ -27,6 +27,7 @@ from .models import (
     RelatedLink,
     StatusChange,
     Topic,
+    score_ordering,
 )
 
 Status = Article.Status
@@ -234,7 +235,7 @@ class ArticleAdmin(admin.ModelAdmin):
     # walk the (status, score) indexes for every sort order.
     list_select_related = False
     search_fields = ["title", "excerpt", "url", "provider__name"]
-    ordering = ["-heat", "-quality", "-published_at"]
+    ordering = ["-heat", "-quality", "-published_at"]  # see get_ordering
     list_per_page = 50
     list_max_show_all = 200
     paginator = BoundedCountPaginator
@@ -297,6 +298,10 @@ class ArticleAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     ]
+
+    def get_ordering(self, request):
+        """The queue: hottest, then best, then newest; unscored last on every database."""
+        return score_ordering("heat", "quality")
 
     def get_queryset(self, request):
         images = ArticleImage.objects.order_by("position")

@@ -4,8 +4,7 @@ import datetime
 
 import django_filters
 from django import forms
-from django.db import connections
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -172,8 +171,4 @@ class ArticleFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         _label, fields = self.SORTS.get(value, self.SORTS[self.DEFAULT_SORT])
-        # Unscored articles go last. SQLite sorts NULL last in DESC order anyway, and
-        # spelling out NULLS LAST there stops it using the score indexes.
-        nulls_last = True if connections[queryset.db].vendor != "sqlite" else None
-        scores = [F(field).desc(nulls_last=nulls_last) for field in fields]
-        return queryset.order_by(*scores, F("published_at").desc(), F("id").desc())
+        return queryset.by_scores(*fields)

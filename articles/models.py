@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -37,6 +37,21 @@ class Topic(models.Model):
         return (self.slug,)
 
 
+def score_ordering(*fields, using="default"):
+    """Order by scores high to low with unscored articles last, then newest first.
+
+    SQLite already sorts NULL last in DESC order, and spelling out NULLS LAST there
+    stops it using the (status, -score) indexes; PostgreSQL needs it said, and has
+    matching NULLS LAST indexes (migration 0003).
+    """
+    nulls_last = True if connections[using].vendor != "sqlite" else None
+    return [
+        *(models.F(field).desc(nulls_last=nulls_last) for field in fields),
+        models.F("published_at").desc(),
+        models.F("id").desc(),
+    ]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, now=None):
         """The one definition of what a reader may see.
@@ -52,6 +67,10 @@ class ArticleQuerySet(models.QuerySet):
 
     def pending(self):
         return self.filter(status=Article.Status.PENDING)
+
+    def by_scores(self, *fields):
+        """Highest ``fields`` first (e.g. ``"heat", "quality"``), unscored last, then newest."""
+        return self.order_by(*score_ordering(*fields, using=self.db))
 
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):

@@ -73,3 +73,13 @@ def test_non_http_urls_are_refused(bad):
     assert not is_http_url(bad)
     with pytest.raises(ValueError):
         canonical_url(bad)
+
+
+def test_by_scores_puts_unscored_articles_last_on_every_database():
+    unscored = make_article(heat=None, quality=None)
+    low = make_article(heat=5, quality=10)
+    high = make_article(heat=90, quality=10)
+    tie_better = make_article(heat=5, quality=80)
+
+    assert list(Article.objects.by_scores("heat", "quality")) == [high, tie_better, low, unscored]
+    assert list(Article.objects.by_scores("quality"))[-1] == unscored
