@@ -1,16 +1,20 @@
 """One spelling per article URL, so the same story is one article whatever the link."""
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga"}
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The same characters as str.isspace() (both use Py_UNICODE_ISSPACE), searched in C:
+# the importer checks tens of URLs per seed file.
+_WHITESPACE = re.compile(r"\s")
 
 
 def is_http_url(value) -> bool:
     """True for an absolute http(s) URL with a host; ``javascript:`` and friends are False."""
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value.strip()):
+    if not isinstance(value, str) or not value or _WHITESPACE.search(value.strip()):
         return False
     try:
         parts = urlsplit(value.strip())
