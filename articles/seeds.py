@@ -160,9 +160,7 @@ def parse_seed(data: bytes):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
-        raise SeedError(
-            f"invalid YAML: {problem}", line=mark.line + 1 if mark else None
-        ) from None
+        raise SeedError(f"invalid YAML: {problem}", line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         position = getattr(exc, "position", None)
         line = text.count("\n", 0, position) + 1 if isinstance(position, int) else None
@@ -206,9 +204,7 @@ def locate(data: bytes, path) -> int | None:
     """The line of the value at ``path`` (keys and list indexes), found by composing the
     YAML again. Only called for a file already found bad, so its cost does not matter."""
     try:
-        node = next(
-            n for n in yaml.compose_all(data, Loader=yaml.CSafeLoader) if n is not None
-        )
+        node = next(n for n in yaml.compose_all(data, Loader=yaml.CSafeLoader) if n is not None)
     except (yaml.YAMLError, StopIteration, ValueError, RecursionError):
         return None
     line = node.start_mark.line + 1
