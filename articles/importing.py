@@ -99,7 +99,7 @@ class Failure:
 
 
 @dataclass(slots=True)
-class Warning:  # noqa: A001 - reads well as importing.Warning; never imported bare
+class SeedWarning:
     file: str
     message: str
 
@@ -115,7 +115,7 @@ class ImportResult:
     updated: int = 0
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
-    warnings: list[Warning] = field(default_factory=list)
+    warnings: list[SeedWarning] = field(default_factory=list)
     duration: float = 0.0
     run: ImportRun | None = None
 
@@ -296,7 +296,7 @@ class SeedImporter:
             except SeedError as exc:
                 self._fail(name, exc.message, exc.line)
                 continue
-            self.result.warnings.extend(Warning(name, message) for message in record.warnings)
+            self.result.warnings.extend(SeedWarning(name, message) for message in record.warnings)
             if record.url in batch_urls:
                 # The same article twice: write the first so the second updates it.
                 self._write_batch(batch)
