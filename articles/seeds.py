@@ -23,6 +23,7 @@ from datetime import UTC, date, datetime, time
 from urllib.parse import urljoin
 
 import yaml
+from yaml._yaml import CParser
 
 from articles.urlnorm import canonical_url, is_http_url
 from providers.domains import normalize_domain
@@ -153,10 +154,14 @@ def parse_seed(data: bytes):
         ) from None
     if not text.strip():
         raise SeedError("empty file", line=None)
-    if b"&" in data and b"*" in data:
-        _refuse_aliases(data)
     try:
-        documents = [doc for doc in yaml.load_all(data, Loader=yaml.CSafeLoader) if doc is not None]
+        try:
+            documents = _fast_load_all(data)
+        except _NeedsFullLoader:
+            if b"&" in data and b"*" in data:
+                _refuse_aliases(data)
+            documents = list(yaml.load_all(data, Loader=yaml.CSafeLoader))
+        documents = [doc for doc in documents if doc is not None]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -179,6 +184,103 @@ def parse_seed(data: bytes):
         kind = "a list" if isinstance(record, list) else f"a single {type(record).__name__}"
         raise SeedError(f"the record is {kind}, expected a mapping of fields", line=1)
     return record
+
+
+class _NeedsFullLoader(Exception):
+    """The document uses a YAML feature the fast loader leaves to PyYAML (explicit tags,
+    merge keys): load it with ``CSafeLoader`` instead."""
+
+
+_RESOLVERS = yaml.SafeLoader.yaml_implicit_resolvers
+_WILDCARD_RESOLVERS = _RESOLVERS.get(None, [])
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_SCALAR_CONSTRUCTORS = yaml.constructor.SafeConstructor.yaml_constructors
+_STR_TAG = "tag:yaml.org,2002:str"
+_UNSUPPORTED_TAGS = {"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"}
+
+
+def _plain_scalar(value):
+    """What ``SafeLoader`` makes of an untagged plain scalar (``Resolver.resolve`` and the
+    ``SafeConstructor`` of the tag it picks), without building a node graph first."""
+    try:
+        return _PLAIN_CACHE[value]
+    except KeyError:
+        pass
+    result = value
+    for tag, regexp in _RESOLVERS.get(value[:1], []) + _WILDCARD_RESOLVERS:
+        if regexp.match(value):
+            if tag in _UNSUPPORTED_TAGS:
+                raise _NeedsFullLoader
+            result = _SCALAR_CONSTRUCTORS[tag](_CONSTRUCTOR, yaml.ScalarNode(tag, value))
+            break
+    if len(value) <= 40:  # field names, numbers, dates, words: they repeat across files
+        if len(_PLAIN_CACHE) > 50_000:
+            _PLAIN_CACHE.clear()
+        _PLAIN_CACHE[value] = result  # every result is immutable: str, int, datetime...
+    return result
+
+
+_PLAIN_CACHE = {}
+
+
+def _fast_load_all(data):
+    """``list(yaml.load_all(data, Loader=yaml.CSafeLoader))`` for the plain mappings,
+    lists and scalars that seed files are made of, built straight from libyaml's events.
+
+    PyYAML's ``CSafeLoader`` parses in C but composes a node graph and constructs it in
+    Python; skipping the graph roughly halves the time per file. Anything beyond that
+    subset (an explicit tag, a merge key) raises ``_NeedsFullLoader``. Aliases are
+    refused outright: seed files never use them, and refusing defuses alias bombs.
+    """
+    parser = CParser(data)
+    documents = []
+    stack = []  # open containers: [container, pending key or _NO_KEY]
+    scalar_event, mapping_start, sequence_start = (
+        yaml.ScalarEvent,
+        yaml.MappingStartEvent,
+        yaml.SequenceStartEvent,
+    )
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    while True:
+        event = parser.get_event()
+        kind = type(event)
+        if kind is scalar_event:
+            if event.tag is not None:
+                raise _NeedsFullLoader
+            value = _plain_scalar(event.value) if event.implicit[0] else event.value
+        elif kind is mapping_start or kind is sequence_start:
+            if event.tag is not None:
+                raise _NeedsFullLoader
+            stack.append([{} if kind is mapping_start else [], _NO_KEY])
+            continue
+        elif kind in ends:
+            value = stack.pop()[0]
+        elif kind is yaml.AliasEvent:
+            raise SeedError(
+                "uses YAML anchors/aliases (&name / *name), which seed files never do",
+                line=event.start_mark.line + 1,
+            )
+        elif kind is yaml.StreamEndEvent:
+            return documents
+        else:  # stream and document start and end
+            continue
+        if not stack:
+            documents.append(value)
+            continue
+        frame = stack[-1]
+        container, key = frame
+        if type(container) is list:
+            container.append(value)
+        elif key is _NO_KEY:
+            if isinstance(value, dict | list):
+                raise SeedError("a mapping or list used as a field name")
+            frame[1] = value
+        else:
+            container[key] = value
+            frame[1] = _NO_KEY
+
+
+_NO_KEY = object()
 
 
 def _refuse_aliases(data: bytes):
