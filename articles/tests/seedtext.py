@@ -124,3 +124,16 @@ def seed_record(n=1, *, style="web", related=3, **overrides):
     }
     record.update(overrides)
     return record
+
+
+def write_seed(directory, name, record, **render_options):
+    """Write ``record`` (a dict, or text/bytes as is) to ``directory/name``; return the path."""
+    path = directory / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(record, bytes):
+        path.write_bytes(record)
+    elif isinstance(record, str):
+        path.write_text(record, encoding="utf-8")
+    else:
+        path.write_text(render_seed(record, **render_options), encoding="utf-8")
+    return path
