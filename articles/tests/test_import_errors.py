@@ -69,7 +69,13 @@ BAD_FILES = [
     ("nul in title", seed_record(2, title=Raw('"a\\0b"')), "NUL", 3),
     ("alias bomb", ALIAS_BOMB, "anchors/aliases", 3),
     ("python tag", "---\ntitle: !!python/object:os.system [ls]\n---\n", "invalid YAML", 2),
-    ("deep nesting", "---\ntitle: " + "[" * 5000 + "]" * 5000 + "\n---\n", "", None),
+    ("deep nesting", "---\ntitle: " + "[" * 50000 + "]" * 50000 + "\n---\n", "more than 100", 2),
+    (
+        "deep unknown field",
+        render_seed(seed_record(2)).replace("---\n\n", "x:\n" + "- " * 5000 + "a\n"),
+        "nested too deeply",
+        None,
+    ),
 ]
 
 
