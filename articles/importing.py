@@ -68,7 +68,7 @@ FEED_OWNED_FIELDS = [
     "imported_at",
     "updated_at",
 ]
-EDITABLE_SCALARS = ("title", "excerpt", "category")
+EDITABLE_SCALARS = tuple(f for f in Article.EDITABLE_FEED_FIELDS if f != "topics")
 RELATED_FEED_FIELDS = [
     "position",
     "source_url",
@@ -287,7 +287,8 @@ class SeedImporter:
         )
         known |= self.seen_hashes
         batch, batch_urls = [], set()
-        for name, data, content_hash in loaded:
+        for index, (name, data, content_hash) in enumerate(loaded):
+            loaded[index] = None  # a chunk of large files need not stay in memory
             if content_hash in known:
                 self.result.unchanged += 1
                 continue
