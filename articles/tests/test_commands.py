@@ -69,7 +69,7 @@ def test_missing_path_is_a_command_error(tmp_path):
 def test_dry_run_checks_and_writes_nothing(tmp_path):
     write_seed(tmp_path, "a.txt", seed_record(1))
     out, _ = run("import_seeds", "--dry-run", str(tmp_path))
-    assert "dry run (nothing written)" in out
+    assert out.splitlines()[0] == "dry run: nothing was written"
     assert SUMMARY.search(out.strip()).groups() == ("1", "0", "0", "0")
     assert not Article.objects.exists() and not ImportRun.objects.exists()
 
@@ -85,6 +85,10 @@ def test_verbosity(tmp_path):
     write_seed(tmp_path, "a.txt", record)
     out, _ = run("import_seeds", str(tmp_path), "--verbosity", "0")
     assert out == ""
+    Article.objects.all().delete()
+    out, _ = run("import_seeds", str(tmp_path))
+    assert out.splitlines()[0] == "1 warnings (-v 2 lists them)"
+    assert SUMMARY.match(out.splitlines()[1])
     Article.objects.all().delete()
     out, _ = run("import_seeds", str(tmp_path), "--verbosity", "2")
     assert "related item 3 repeats related item 1" in out

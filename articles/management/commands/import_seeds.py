@@ -76,11 +76,14 @@ class Command(BaseCommand):
         for failure in result.failures:
             self.stderr.write(self.style.ERROR(str(failure)))
         if verbosity >= 1:
-            prefix = "dry run (nothing written): " if dry_run else ""
             if result.warnings and verbosity < 2:
-                prefix = f"{len(result.warnings)} warnings (-v 2 lists them); " + prefix
+                self.stdout.write(
+                    self.style.WARNING(f"{len(result.warnings)} warnings (-v 2 lists them)")
+                )
+            if dry_run:
+                self.stdout.write("dry run: nothing was written")
             style = self.style.ERROR if result.failed else self.style.SUCCESS
-            self.stdout.write(style(prefix + result.summary()))
+            self.stdout.write(style(result.summary()))
         if result.failed:
             raise CommandError(f"{result.failed} of {result.files_seen} files failed")
 
