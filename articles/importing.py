@@ -22,9 +22,11 @@ first import only), the fields listed in ``Article.edited_fields``, hidden relat
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -176,14 +178,29 @@ def import_seeds(
     importer = SeedImporter(dry_run=dry_run)
     result = importer.result
     result.files_seen = len(files)
-    for start in range(0, len(files), chunk_size):
-        importer.import_chunk(files[start : start + chunk_size])
-        if progress:
-            progress(min(start + chunk_size, len(files)), len(files))
+    with _cycle_collector_paused():
+        for start in range(0, len(files), chunk_size):
+            importer.import_chunk(files[start : start + chunk_size])
+            if progress:
+                progress(min(start + chunk_size, len(files)), len(files))
     result.duration = time.perf_counter() - clock
     if not dry_run:
         result.run = _record_run(result, started_at, source, started_by, paths)
     return result
+
+
+@contextmanager
+def _cycle_collector_paused():
+    """Parsing allocates millions of small containers that reference counting frees on
+    its own (none is part of a cycle); the cycle collector, run every 700 allocations,
+    spent over a tenth of an import walking them for nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _record_run(result, started_at, source, started_by, paths):

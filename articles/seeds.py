@@ -255,6 +255,7 @@ def _fast_load_all(data):
     refused outright: seed files never use them, and refusing defuses alias bombs.
     """
     parser = CParser(data)
+    plain_cache = _PLAIN_CACHE
     documents = []
     stack = []  # open containers: [container, pending key or _NO_KEY]
     scalar_event, mapping_start, sequence_start = (
@@ -269,7 +270,10 @@ def _fast_load_all(data):
         if kind is scalar_event:
             if event.tag is not None:
                 raise _NeedsFullLoader
-            value = _plain_scalar(event.value) if event.implicit[0] else event.value
+            value = event.value
+            if event.implicit[0]:
+                cached = plain_cache.get(value, _NO_KEY)
+                value = _plain_scalar(value) if cached is _NO_KEY else cached
         elif kind is mapping_start or kind is sequence_start:
             if event.tag is not None:
                 raise _NeedsFullLoader
@@ -549,7 +553,10 @@ def build_record(record: dict) -> SeedRecord:
     url_key, amp_key, cdn_key = URL_KEYS[style]
     title = _field(record, "title", _text, MAX_TITLE, required=True)
     source_url = _field(record, url_key, _url, required=True)
-    url = canonical_url(source_url)
+    try:
+        url = canonical_url(source_url)
+    except ValueError as exc:  # e.g. a port out of range
+        raise SeedError(f"{url_key} is not a usable URL: {exc}", path=(url_key,)) from None
     published_at = _field(record, "publishedDateTime", _datetime, required=True)
     quality = _field(record, "quality", _integer)
     heat = _field(record, "heat", _integer)

@@ -48,6 +48,7 @@ BAD_FILES = [
     ("javascript url", seed_record(2, webUrl="javascript:alert(1)"), "not an http(s) URL", 6),
     ("ftp url", seed_record(2, webUrl="ftp://example.com/a"), "not an http(s) URL", 6),
     ("javascript amp url", seed_record(2, ampWebUrl="JavaScript:alert(1)"), "ampWebUrl", 7),
+    ("port out of range", seed_record(2, webUrl="https://a.example:99999/x"), "usable URL", 6),
     ("relative url", seed_record(2, webUrl="/news/1"), "not an http(s) URL", 6),
     ("mixed spellings", seed_record(2, ampUrl="https://a.example/amp"), "mixes webUrl", None),
     ("date not a date", seed_record(2, publishedDateTime="last Tuesday"), "not a date", 5),
