@@ -50,6 +50,8 @@ from articles.seeds import SeedError, load_seed
 from providers.models import Provider, ProviderAlias
 
 CHUNK_SIZE = 250
+# Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
+MAX_IN_PARAMS = 10_000
 SLUG_BASE_LENGTH = 200
 # Refreshed on every changed file; title, excerpt and category only while an editor has
 # not changed them (``Article.edited_fields``).
@@ -658,8 +660,11 @@ class SeedImporter:
                 ).values_list("id", "article_id", "url")
             }
             RelatedLink.objects.filter(article_id__in=updated_ids, is_hidden=False).delete()
-        link_urls = {link.url for item in batch for link in item.record.related}
-        targets = dict(Article.objects.filter(url__in=link_urls).values_list("url", "id"))
+        link_urls = list({link.url for item in batch for link in item.record.related})
+        targets = {}
+        for start in range(0, len(link_urls), MAX_IN_PARAMS):
+            urls = link_urls[start : start + MAX_IN_PARAMS]
+            targets.update(Article.objects.filter(url__in=urls).values_list("url", "id"))
         adapt_datetime = connection.ops.adapt_datetimefield_value
         rows, kept_hidden = [], []
         for item in batch:
