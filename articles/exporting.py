@@ -18,7 +18,14 @@ normalisations, compared with the file first imported:
   article comes out as ``published: false`` (the format has no "rejected");
 * an editor's title, excerpt, category or topics replace the feed's;
 * related links an editor hid are written too (they are feed data), marked
-  ``hidden: true``, which the importer honours for links it creates.
+  ``hidden: true``, which the importer honours for links it creates;
+* keys the importer does not model inside ``provider``, images or related items are
+  not kept (unknown *top-level* keys are, in ``Article.feed_extra``, and come back
+  after the related block);
+* an article's slug comes from its title when imported into a new database, so an
+  article whose title an editor changed may get a different slug there.
+
+A file of the same name already in the folder is overwritten.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ How a run goes, chunk by chunk (``CHUNK_SIZE`` files):
 Publishers and topics are cached for the run; the caches only learn what a committed
 transaction wrote. The same canonical URL twice in one run is an update of the first.
 
+Every run that writes is recorded as an ``ImportRun`` with one ``ImportFailure`` per bad
+file. A dry run (``dry_run=True``) reads, checks and counts exactly like a real one but
+writes nothing at all, not even an ``ImportRun``: checking files must leave no trace.
+
 What an editor decided is never overwritten: ``status`` (set from ``published`` on the
 first import only), the fields listed in ``Article.edited_fields``, hidden related links
 (kept hidden, and kept even when the feed drops them) and a publisher's name.
