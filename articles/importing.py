@@ -655,14 +655,15 @@ class SeedImporter:
         )
 
     def _write_related(self, batch, article_ids, updated_ids, provider_ids):
-        hidden = {}
+        hidden, shown = {}, set()
         if updated_ids:
-            hidden = {
-                (article_id, url): pk
-                for pk, article_id, url in RelatedLink.objects.filter(
-                    article_id__in=updated_ids, is_hidden=True
-                ).values_list("id", "article_id", "url")
-            }
+            for pk, article_id, url, is_hidden in RelatedLink.objects.filter(
+                article_id__in=updated_ids
+            ).values_list("id", "article_id", "url", "is_hidden"):
+                if is_hidden:
+                    hidden[article_id, url] = pk
+                else:
+                    shown.add((article_id, url))
             RelatedLink.objects.filter(article_id__in=updated_ids, is_hidden=False).delete()
         link_urls = list({link.url for item in batch for link in item.record.related})
         targets = {}
@@ -691,7 +692,9 @@ class SeedImporter:
                     image.url if image else "",
                     image.width if image else None,
                     image.height if image else None,
-                    link.hidden,
+                    # An export's "hidden: true" hides a link new to the article, never
+                    # one an editor has seen and left shown.
+                    link.hidden and (article_id, link.url) not in shown,
                     targets.get(link.url),
                 )
                 hidden_pk = hidden.get((article_id, link.url))

@@ -196,3 +196,14 @@ def test_plain_leaves_urls_and_names_bare():
     assert plain("https://example.com/a?b=1&c=2") == "https://example.com/a?b=1&c=2"
     assert plain("Raleigh News & Observer") == "Raleigh News & Observer"
     assert plain("yes") == '"yes"'
+
+
+def test_a_stale_export_does_not_hide_a_link_an_editor_showed_again(tmp_path):
+    import_seeds([write_seed(tmp_path, "in/a.txt", web_seed())])
+    RelatedLink.objects.filter(position=1).update(is_hidden=True)
+    export_seeds(tmp_path / "out")
+    RelatedLink.objects.filter(position=1).update(is_hidden=False)  # the editor changes her mind
+    Article.objects.update(content_hash="")  # make the export count as changed
+
+    assert import_seeds([tmp_path / "out"]).updated == 1
+    assert not RelatedLink.objects.filter(is_hidden=True).exists()
