@@ -461,3 +461,26 @@ def test_sqlite_tuning_is_put_back_after_the_run(tmp_path):
     result, _ = import_one(tmp_path, seed_record(70))
     assert result.created == 1
     assert pragmas() == before
+
+
+def test_the_same_related_story_in_several_files(tmp_path):
+    shared = related_item(77, domain="newsobserver.com", name="Raleigh News & Observer")
+    for n in (80, 81):
+        record = seed_record(n, related=1)
+        record["related"].append(dict(shared))
+        write_seed(tmp_path, f"{n}.txt", record)
+    import_seeds([tmp_path])
+    links = RelatedLink.objects.filter(url=shared["webUrl"])
+    assert links.count() == 2
+    assert len({link.article_id for link in links}) == 2
+    assert Provider.objects.filter(domain="newsobserver.com").count() == 1
+
+
+def test_a_logo_seen_later_fills_in_a_publisher_without_one(tmp_path):
+    import_one(tmp_path, seed_record(82))
+    assert Provider.objects.get(domain="example-news.com").logo_url == ""
+    provider = {"name": "Example News", "domain": "example-news.com", "images": [{"url": "/l.png"}]}
+    import_one(tmp_path, seed_record(83, provider=provider), name="b.txt")
+    assert Provider.objects.get(domain="example-news.com").logo_url == (
+        "https://example-news.com/l.png"
+    )
