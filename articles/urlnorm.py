@@ -1,16 +1,32 @@
 """One spelling per article URL, so the same story is one article whatever the link."""
 
+import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
     {"fbclid", "gclid", "dclid", "gclsrc", "msclkid", "mc_cid", "mc_eid", "igshid", "yclid", "_ga"}
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
+# The same characters as str.isspace() (both use Py_UNICODE_ISSPACE), searched in C:
+# the importer checks tens of URLs per seed file.
+_WHITESPACE = re.compile(r"\s")
+
+
+# Shapes that need no parsing: every URL they match gets the answer the parsing code
+# gives (tests/test_urlnorm.py checks both paths agree). Seed files hold ~50 URLs each.
+_SIMPLE_HTTP_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?\Z")
+_CANONICAL_HTTP_URL = re.compile(r"https?://[a-z0-9.-]+/[!\"$->@-~]*\Z")
 
 
 def is_http_url(value) -> bool:
     """True for an absolute http(s) URL with a host; ``javascript:`` and friends are False."""
-    if not isinstance(value, str) or not value or any(c.isspace() for c in value.strip()):
+    if isinstance(value, str) and _SIMPLE_HTTP_URL.match(value):
+        return True
+    return _parsed_is_http_url(value)
+
+
+def _parsed_is_http_url(value) -> bool:
+    if not isinstance(value, str) or not value or _WHITESPACE.search(value.strip()):
         return False
     try:
         parts = urlsplit(value.strip())
@@ -30,6 +46,12 @@ def canonical_url(url: str) -> str:
 
     Raises ``ValueError`` for anything that is not an absolute http(s) URL.
     """
+    if isinstance(url, str) and _CANONICAL_HTTP_URL.match(url):
+        return url  # lower-case scheme and host, a path, no port, query or fragment
+    return _parsed_canonical_url(url)
+
+
+def _parsed_canonical_url(url: str) -> str:
     if not is_http_url(url):
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
     parts = urlsplit(url.strip())

@@ -1,0 +1,98 @@
+"""``manage.py import_seeds PATH [PATH ...]``: the command line of ``articles.importing``."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from articles.importing import SeedPathError, import_seeds
+
+
+class ProgressBar:
+    """A one-line, carriage-return progress bar for an interactive terminal."""
+
+    width = 30
+    interval = 0.1  # seconds between redraws
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, done, total):
+        now = time.monotonic()
+        if done < total and now - self.last < self.interval:
+            return
+        self.last = now
+        filled = self.width * done // total if total else self.width
+        bar = "#" * filled + "-" * (self.width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} files", ending="")
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self):
+        if self.drawn:
+            self.stream.write("\r" + " " * (self.width + 40) + "\r", ending="")
+            self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = (
+        "Import seed files (YAML article records). Each PATH is a seed file or a folder "
+        "searched recursively for *.txt. Unchanged files are skipped; a bad file is "
+        "reported and skipped, never half-written. Exits non-zero if any file failed."
+    )
+    # Show a progress bar on a terminal when there are at least this many files.
+    progress_threshold = 200
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="seed file or folder")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check every file and count what would change; write nothing at all "
+            "(no articles, no import run record).",
+        )
+
+    def handle(self, *args, paths, dry_run, verbosity, **options):
+        bar = None
+        if verbosity >= 1 and self.stdout.isatty():
+            bar = ProgressBar(self.stdout)
+        try:
+            result = import_seeds(
+                paths,
+                dry_run=dry_run,
+                source="import_seeds command",
+                progress=self._progress(bar),
+            )
+        except SeedPathError as exc:
+            raise CommandError(str(exc)) from None
+        finally:
+            if bar:
+                bar.clear()
+
+        if verbosity >= 2:
+            for warning in result.warnings:
+                self.stdout.write(self.style.WARNING(f"warning: {warning}"))
+        for failure in result.failures:
+            self.stderr.write(self.style.ERROR(str(failure)))
+        if verbosity >= 1:
+            if result.warnings and verbosity < 2:
+                self.stdout.write(
+                    self.style.WARNING(f"{len(result.warnings)} warnings (-v 2 lists them)")
+                )
+            if dry_run:
+                self.stdout.write("dry run: nothing was written")
+            style = self.style.ERROR if result.failed else self.style.SUCCESS
+            self.stdout.write(style(result.summary()))
+        if result.failed:
+            raise CommandError(f"{result.failed} of {result.files_seen} files failed")
+
+    def _progress(self, bar):
+        if bar is None:
+            return None
+
+        def progress(done, total):
+            if total >= self.progress_threshold:
+                bar(done, total)
+
+        return progress

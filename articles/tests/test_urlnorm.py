@@ -1,0 +1,62 @@
+"""The regular-expression shortcuts in ``urlnorm`` must agree with the parsing code."""
+
+import pytest
+
+from articles import urlnorm
+
+URLS = [
+    "https://example.com/a/b?c=1",
+    "https://example.com/a/b?utm_source=x&c=1",
+    "https://example.com/a#frag",
+    "https://example.com",
+    "https://example.com?x=1",
+    "https://example.com/p?",
+    "https://example.com/p#",
+    "HTTPS://EXAMPLE.com/Path",
+    "http://example.com:80/x",
+    "https://example.com:443/x",
+    "http://example.com:8080/x",
+    "https://example.com:/x",
+    "https://example.com:99999/x",
+    "https://user:pw@example.com/x",
+    "https://[::1]/x",
+    "https://[bad/x",
+    "https://ex ample.com/x",
+    " https://example.com/x ",
+    "https://example.com/x\ty",
+    "https://example.com/a b",
+    "https://example.com//double//slash",
+    "https://example.com/back\\slash",
+    'https://example.com/quote"d',
+    "https://example.com/ünïcode",
+    "https://bücher.example/x",
+    "https://.../x",
+    "https://-/x",
+    "https:///x",
+    "https:/example.com/x",
+    "http:example.com",
+    "ftp://example.com/x",
+    "javascript:alert(1)",
+    "JavaScript://example.com/%0Aalert(1)",
+    "//example.com/x",
+    "/relative/path",
+    "",
+    "\x01https://example.com/x",
+    "https://example.com/\x01",
+    "https://example.com/a?b=c#d",
+    "https://amp-businessinsider-com.cdn.ampproject.org/c/s/amp.businessinsider.com/x-2019-12",
+    "https://image.businessinsider.com/5df25692fd9db202c04bee94?width=750&format=jpeg",
+]
+
+
+def outcome(function, url):
+    try:
+        return function(url)
+    except ValueError as exc:
+        return type(exc)
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_shortcuts_agree_with_parsing(url):
+    assert urlnorm.is_http_url(url) == urlnorm._parsed_is_http_url(url)
+    assert outcome(urlnorm.canonical_url, url) == outcome(urlnorm._parsed_canonical_url, url)
