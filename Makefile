@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test lint pytest install clean
+.PHONY: demo demo-fixture test lint pytest install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,18 @@ demo: install
 	$(PY) manage.py loaddata demo
 	@echo "Editor login: $(PY) manage.py create_editor YOURNAME  (then open /admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Rebuild fixtures/demo.json from fixtures/seeds/ (after changing the seeds or the models)
+DEMO_MODELS := providers.provider providers.provideralias articles.topic articles.article \
+	articles.articleimage articles.relatedlink articles.statuschange
+demo-fixture: install
+	@db=$$(mktemp -d)/demo.sqlite3; \
+	export DATABASE_URL=sqlite:///$$db; \
+	$(PY) manage.py migrate --verbosity 0 && \
+	$(PY) manage.py import_seeds fixtures/seeds && \
+	$(PY) manage.py dumpdata $(DEMO_MODELS) --natural-foreign --natural-primary \
+		--indent 1 -o fixtures/demo.json; \
+	rm -f $$db
 
 ## The whole suite: lint, Django's checks, migrations in step, tests.
 test: install lint pytest
