@@ -428,14 +428,17 @@ class SeedImporter:
         written = _Written()
         records = [item.record for item in batch]
         provider_ids = self._write_providers(records, written)
-        topic_ids = self._write_topics(records, written)
-
         existing = {
             url: (pk, edited)
             for pk, url, edited in Article.objects.filter(
                 url__in=[r.url for r in records]
             ).values_list("id", "url", "edited_fields")
         }
+        # Topics an editor owns on an article are not the feed's to add (nor to create).
+        topic_ids = self._write_topics(
+            [r for r in records if "topics" not in (existing.get(r.url, (0, ()))[1] or ())],
+            written,
+        )
         new_items = [item for item in batch if item.record.url not in existing]
         slugs = self._new_slugs(new_items)
         now = self.now

@@ -15,6 +15,18 @@ class TopicMergeResult:
     articles_moved: int
 
 
+def _mark_topics_editor_owned(article_ids):
+    """The merge is an editor's decision on these articles' topics: a later import of a
+    changed seed must not file them under the merged-away names again."""
+    articles = Article.objects.filter(pk__in=article_ids).only("pk", "edited_fields")
+    changed = []
+    for article in articles:
+        if "topics" not in article.edited_fields:
+            article.edited_fields = [*article.edited_fields, "topics"]
+            changed.append(article)
+    Article.objects.bulk_update(changed, ["edited_fields"], batch_size=1000)
+
+
 @transaction.atomic
 def merge_topics(survivor, others, user=None):
     """File every article of ``others`` under ``survivor``, then delete ``others``.
@@ -37,6 +49,7 @@ def merge_topics(survivor, others, user=None):
         ignore_conflicts=True,
         batch_size=1000,
     )
+    _mark_topics_editor_owned(Through.objects.filter(topic__in=others).values("article_id"))
     if user is not None:
         LogEntry.objects.log_actions(
             user.pk, others, DELETION, change_message=f"Merged into “{survivor}”"
