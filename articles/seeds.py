@@ -5,7 +5,7 @@ values, or raises ``SeedError`` saying what is wrong and, where it can tell, on 
 Everything here is pure so the importer can validate a whole chunk of files before it
 writes anything, and ``--dry-run`` can validate without a database write.
 
-Policy (see SEED_FORMAT.md):
+Policy (the format is described in fixtures/README.md):
 
 * A bad top-level field (missing title or URL, a URL that is not http(s), a date that is
   not a date, a ``quality`` that is not an integer, a value of the wrong shape) rejects
