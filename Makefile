@@ -23,7 +23,8 @@ demo: install
 
 ## Rebuild fixtures/demo.json from fixtures/seeds/ (after changing the seeds or the models)
 DEMO_MODELS := providers.provider providers.provideralias articles.topic articles.article \
-	articles.articleimage articles.relatedlink articles.statuschange
+	articles.articleimage articles.relatedlink articles.statuschange \
+	articles.importrun articles.importfailure
 demo-fixture: install
 	@db=$$(mktemp -d)/demo.sqlite3; \
 	export DATABASE_URL=sqlite:///$$db; \
