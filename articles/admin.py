@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -513,7 +512,10 @@ class ArticleAdmin(admin.ModelAdmin):
             raise Http404("No such moderation decision.")
         if not self.has_publish_permission(request):
             raise PermissionDenied
-        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # get_object() answers None for a missing id and for one that is not a number.
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such article.")
         label, form_class = self.DECISIONS[decision]
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
