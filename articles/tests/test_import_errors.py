@@ -50,6 +50,20 @@ BAD_FILES = [
     ("javascript amp url", seed_record(2, ampWebUrl="JavaScript:alert(1)"), "ampWebUrl", 7),
     ("port out of range", seed_record(2, webUrl="https://a.example:99999/x"), "usable URL", 6),
     ("relative url", seed_record(2, webUrl="/news/1"), "not an http(s) URL", 6),
+    # SQLite stored the NUL; PostgreSQL refused the whole file with a database error.
+    ("nul in url", seed_record(2, webUrl=Raw('"https://a.example/x\\0y"')), "not an http", 6),
+    (
+        "control char in url",
+        seed_record(2, webUrl=Raw('"https://a.example/x\\x07y"')),
+        "not an http",
+        6,
+    ),
+    (
+        "date past year 9999 in UTC",
+        seed_record(2, publishedDateTime=Raw("9999-12-31T23:59:59-05:00")),
+        "publishedDateTime is out of range",
+        5,
+    ),
     ("mixed spellings", seed_record(2, ampUrl="https://a.example/amp"), "mixes webUrl", None),
     ("date not a date", seed_record(2, publishedDateTime="last Tuesday"), "not a date", 5),
     ("date a number", seed_record(2, publishedDateTime=2020), "not a date", 5),
