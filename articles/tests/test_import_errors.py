@@ -1,6 +1,8 @@
 """Bad input: each bad file gets one clear failure, nothing of it is written, and the
 other files still import."""
 
+import os
+
 import pytest
 from django.test import override_settings
 
@@ -146,3 +148,18 @@ def test_unreadable_path_is_reported_not_raised(tmp_path):
     folder = write_seed(tmp_path, "dir.txt/inner.txt", seed_record(4)).parent
     result = import_seeds([folder])  # a folder named *.txt is walked, not read
     assert result.created == 1 and not result.failures
+
+
+def test_file_names_that_are_not_utf8_are_stored_and_reported(tmp_path):
+    # A name from a latin-1 archive: Python keeps the byte as a lone surrogate, which
+    # neither database driver can encode; the run used to end in a traceback.
+    good = os.fsdecode(b"caf\xe9.txt")
+    bad = os.fsdecode(b"mauvais\xe9.txt")
+    write_seed(tmp_path, good, seed_record(1))
+    write_seed(tmp_path, bad, "---\ntitle: [\n---\n")
+    result = import_seeds([tmp_path])
+    assert result.created == 1
+    [failure] = result.failures
+    assert failure.file.endswith("mauvais\ufffd.txt")
+    assert Article.objects.get().source_file.endswith("caf\ufffd.txt")
+    assert result.run.failures.get().file.endswith("mauvais\ufffd.txt")
