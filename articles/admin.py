@@ -4,8 +4,10 @@ Moderation logic lives in ``articles.moderation``; this module only wires it to 
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
@@ -17,7 +19,7 @@ from newsroom.admin_actions import MergeForm, action_form, intermediate_page
 from newsroom.paginators import BoundedCountPaginator
 
 from . import merging, moderation
-from .forms import ModerationForm, ScheduleForm, TopicChoiceForm
+from .forms import ModerationForm, ScheduleForm, StoredTextField, TopicChoiceForm
 from .models import (
     Article,
     ArticleImage,
@@ -241,6 +243,9 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["topics"]
+    formfield_overrides = {
+        models.TextField: {"form_class": StoredTextField, "widget": widgets.AdminTextareaWidget}
+    }
     actions = ["publish", "reject", "send_back", "schedule", "add_topic", "remove_topic"]
     inlines = [ArticleImageInline, RelatedLinkInline, StatusChangeInline]
     fieldsets = [
