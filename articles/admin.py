@@ -243,8 +243,11 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["topics"]
+    # Text comes back as stored unless the editor changed it (see StoredTextField), so an
+    # untouched title or excerpt is never marked editor-owned by a save.
     formfield_overrides = {
-        models.TextField: {"form_class": StoredTextField, "widget": widgets.AdminTextareaWidget}
+        models.CharField: {"strip": False, "widget": widgets.AdminTextInputWidget},
+        models.TextField: {"form_class": StoredTextField, "widget": widgets.AdminTextareaWidget},
     }
     actions = ["publish", "reject", "send_back", "schedule", "add_topic", "remove_topic"]
     inlines = [ArticleImageInline, RelatedLinkInline, StatusChangeInline]

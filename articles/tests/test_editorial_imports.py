@@ -128,3 +128,18 @@ def test_admin_decisions_survive_a_changed_seed(tmp_path, client):
     assert article.status == Article.Status.REJECTED
     link = article.related_links.get(url=hidden_url)
     assert link.is_hidden and link.title == "Hidden link, retitled by the feed"
+
+
+def test_saving_the_change_form_leaves_untouched_padded_text_to_the_feed(tmp_path, client):
+    # Feeds send titles with stray spaces; Django's form fields strip them by default.
+    record = seed_record(8, title=" Padded headline ")
+    write_seed(tmp_path, "000_0000000000000008.txt", record)
+    import_seeds([tmp_path])
+    article = Article.objects.get()
+    client.force_login(make_editor())
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_post(client.get(change), excerpt="The desk's excerpt")
+    assert client.post(change, data).status_code == 302
+    article.refresh_from_db()
+    assert article.edited_fields == ["excerpt"]
+    assert article.title == " Padded headline "
