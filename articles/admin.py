@@ -4,12 +4,13 @@ Moderation logic lives in ``articles.moderation``; this module only wires it to 
 """
 
 from django.contrib import admin, messages
+from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -18,7 +19,7 @@ from newsroom.admin_actions import MergeForm, action_form, intermediate_page
 from newsroom.paginators import BoundedCountPaginator
 
 from . import merging, moderation
-from .forms import ModerationForm, ScheduleForm, TopicChoiceForm
+from .forms import ModerationForm, ScheduleForm, StoredTextField, TopicChoiceForm
 from .models import (
     Article,
     ArticleImage,
@@ -242,6 +243,12 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["topics"]
+    # Text comes back as stored unless the editor changed it (see StoredTextField), so an
+    # untouched title or excerpt is never marked editor-owned by a save.
+    formfield_overrides = {
+        models.CharField: {"strip": False, "widget": widgets.AdminTextInputWidget},
+        models.TextField: {"form_class": StoredTextField, "widget": widgets.AdminTextareaWidget},
+    }
     actions = ["publish", "reject", "send_back", "schedule", "add_topic", "remove_topic"]
     inlines = [ArticleImageInline, RelatedLinkInline, StatusChangeInline]
     fieldsets = [
@@ -513,7 +520,10 @@ class ArticleAdmin(admin.ModelAdmin):
             raise Http404("No such moderation decision.")
         if not self.has_publish_permission(request):
             raise PermissionDenied
-        article = get_object_or_404(self.get_queryset(request), pk=object_id)
+        # get_object() answers None for a missing id and for one that is not a number.
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such article.")
         label, form_class = self.DECISIONS[decision]
         form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
@@ -562,6 +572,13 @@ class TopicAdmin(admin.ModelAdmin):
             .values("n")
         )
         return super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
+
+    def get_search_results(self, request, queryset, search_term):
+        # The article form's topic autocomplete passes ?term= through unchecked, and
+        # PostgreSQL refuses NUL in a query parameter; no topic name contains one.
+        if "\x00" in search_term:
+            return queryset.none(), False
+        return super().get_search_results(request, queryset, search_term)
 
     @admin.display(description="articles", ordering="article_count")
     def article_count(self, topic):

@@ -16,10 +16,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 
-from providers.models import Provider
-
-from .filters import in_topic
-from .models import Article, Topic
+from .filters import in_topic, topics_with_published_articles, visible_providers
+from .models import Article
 from .templatetags.site_tags import json_for_script, safe_url
 
 FEED_ITEMS = 30
@@ -137,7 +135,7 @@ class SiteFeed(Feed):
 
 class TopicFeed(SiteFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Topic, slug=slug)
+        return get_object_or_404(topics_with_published_articles(), slug=slug)
 
     def articles(self, obj):
         return in_topic(Article.objects.published(), obj)
@@ -154,7 +152,7 @@ class TopicFeed(SiteFeed):
 
 class ProviderFeed(SiteFeed):
     def get_object(self, request, domain):
-        return get_object_or_404(Provider, domain=domain, is_blocked=False)
+        return get_object_or_404(visible_providers(), domain=domain)
 
     def articles(self, obj):
         return Article.objects.published().filter(provider=obj)

@@ -21,14 +21,15 @@ def topics_with_published_articles(request=None):
     ).order_by("name")
 
 
-def providers_with_published_articles(request=None):
-    return (
-        Provider.objects.filter(
-            Exists(Article.objects.published().filter(provider=OuterRef("pk"))), is_blocked=False
-        )
-        .only("pk", "domain", "name")
-        .order_by("name", "domain")
+def visible_providers():
+    """Publishers readers may see: not blocked, with at least one published article."""
+    return Provider.objects.filter(
+        Exists(Article.objects.published().filter(provider=OuterRef("pk"))), is_blocked=False
     )
+
+
+def providers_with_published_articles(request=None):
+    return visible_providers().only("pk", "domain", "name").order_by("name", "domain")
 
 
 def in_topic(queryset, topic):

@@ -6,6 +6,23 @@ from django.utils import timezone
 from .models import Topic
 
 
+class StoredTextField(forms.CharField):
+    """Multi-line text that comes back from the form as it was stored.
+
+    Browsers post a textarea's line breaks as CRLF, and the default ``strip`` drops a
+    trailing newline (a YAML block scalar ends with one): either way an untouched
+    excerpt looked changed, became editor-owned and stopped following the feed.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("strip", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
 class ModerationForm(forms.Form):
     note = forms.CharField(
         required=False,

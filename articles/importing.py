@@ -138,6 +138,12 @@ class ImportResult:
         )
 
 
+def path_text(path) -> str:
+    """``path`` as text a database accepts: bytes that are not UTF-8 in a file name
+    (Python keeps them as lone surrogates) become U+FFFD."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 class SeedPathError(Exception):
     """A path given to the importer that is neither a file nor a folder of seed files."""
 
@@ -219,7 +225,7 @@ def _record_run(result, started_at, source, started_by, paths):
             finished_at=timezone.now(),
             started_by=started_by,
             source=source,
-            paths="\n".join(str(p) for p in paths),
+            paths="\n".join(path_text(p) for p in paths),
             files_seen=result.files_seen,
             created=result.created,
             updated=result.updated,
@@ -303,7 +309,7 @@ class SeedImporter:
     def import_chunk(self, paths):
         loaded = []
         for path in paths:
-            name = str(path)
+            name = path_text(path)
             data = self._read(path, name)
             if data is not None:
                 loaded.append((name, data, hashlib.sha256(data).hexdigest()))

@@ -425,7 +425,11 @@ def _datetime(value, what, *, required=False):
         raise ValueError(f"{what} is not a date: {value!r:.60}")
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        # 9999-12-31T23:59:59-05:00 is a valid date whose UTC time is past year 9999.
+        raise ValueError(f"{what} is out of range: {value.isoformat()}") from None
 
 
 def _url(value, what, *, required=False):

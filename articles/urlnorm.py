@@ -8,8 +8,9 @@ TRACKING_PARAMS = frozenset(
 )
 DEFAULT_PORTS = {"http": 80, "https": 443}
 # The same characters as str.isspace() (both use Py_UNICODE_ISSPACE), searched in C:
-# the importer checks tens of URLs per seed file.
-_WHITESPACE = re.compile(r"\s")
+# the importer checks tens of URLs per seed file. Control characters (NUL above all,
+# which PostgreSQL refuses in text) make a URL unusable too.
+_WHITESPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 
 
 # Shapes that need no parsing: every URL they match gets the answer the parsing code

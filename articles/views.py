@@ -12,7 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
-from .filters import ArticleFilter, in_topic
+from .filters import ArticleFilter, in_topic, topics_with_published_articles
 from .models import Article, RelatedLink, Topic
 from .pagination import page_number_from, paginate_without_count
 from .templatetags.site_tags import safe_url
@@ -129,7 +129,8 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         visible_links = (
-            RelatedLink.objects.filter(is_hidden=False)
+            # A blocked publisher's coverage never reaches readers, not even as a link.
+            RelatedLink.objects.filter(is_hidden=False, provider__is_blocked=False)
             .select_related("provider")
             .annotate(
                 # Our page for the linked story, only while readers may see it.
@@ -251,7 +252,8 @@ class TopicDetailView(FeedLinksMixin, WindowPaginationMixin, ListView):
         return {"slug": self.topic.slug}
 
     def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
+        # A topic readers have no story in is not listed anywhere, so it is not found here.
+        self.topic = get_object_or_404(topics_with_published_articles(), slug=self.kwargs["slug"])
         return in_topic(published_articles(), self.topic)
 
     def get_context_data(self, **kwargs):

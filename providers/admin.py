@@ -7,9 +7,11 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 
+from articles.seeds import DOMAIN_RE
 from newsroom.admin_actions import MergeForm, action_form, intermediate_page
 
 from . import merging
+from .domains import normalize_domain
 from .models import Provider, ProviderAlias
 from .validators import validate_logo
 
@@ -28,6 +30,13 @@ class ProviderAdminForm(forms.ModelForm):
         model = Provider
         fields = ["name", "domain", "logo", "logo_url", "is_blocked"]
         field_classes = {"logo": LogoField}
+
+    def clean_domain(self):
+        """Spelled as imports spell it, and usable in the publisher's URL."""
+        domain = normalize_domain(self.cleaned_data["domain"])
+        if not DOMAIN_RE.match(domain):
+            raise forms.ValidationError("Enter a domain such as example.com.")
+        return domain
 
 
 class ProviderAliasInline(admin.TabularInline):

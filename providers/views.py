@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
+from articles.filters import visible_providers
 from articles.models import Article
 from articles.views import (
     COUNT_CAP,
@@ -32,7 +33,7 @@ class ProviderListView(ListView):
 
 
 class ProviderDetailView(FeedLinksMixin, WindowPaginationMixin, ListView):
-    """A publisher's published articles, newest first; a blocked publisher is a 404."""
+    """A publisher's published articles, newest first; a blocked or empty one is a 404."""
 
     template_name = "providers/provider_detail.html"
     feed_url_names = {
@@ -45,7 +46,8 @@ class ProviderDetailView(FeedLinksMixin, WindowPaginationMixin, ListView):
         return {"domain": self.provider.domain}
 
     def get_queryset(self):
-        self.provider = get_object_or_404(Provider, domain=self.kwargs["domain"], is_blocked=False)
+        # Like the publisher list: blocked or without a published story is not found.
+        self.provider = get_object_or_404(visible_providers(), domain=self.kwargs["domain"])
         return published_articles().filter(provider=self.provider)
 
     def get_context_data(self, **kwargs):

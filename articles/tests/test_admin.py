@@ -381,3 +381,16 @@ def test_editor_sees_import_runs(client, one_of_each):
     run = one_of_each[ImportRun]
     assert client.get(admin_url(ImportRun, "changelist")).status_code == 200
     assert "mapping expected" in client.get(admin_url(ImportRun, "change", run.pk)).content.decode()
+
+
+def test_topic_autocomplete_with_a_nul_byte_finds_nothing(client):
+    # PostgreSQL refuses NUL in a query parameter: the search must not send it.
+    make_topic("Climate")
+    client.force_login(make_editor())
+    url = reverse("admin:autocomplete")
+    params = {"app_label": "articles", "model_name": "article", "field_name": "topics"}
+    found = client.get(url, {**params, "term": "Clim"})
+    assert [r["text"] for r in found.json()["results"]] == ["Climate"]
+    response = client.get(url, {**params, "term": "Clim\x00"})
+    assert response.status_code == 200
+    assert response.json()["results"] == []

@@ -1,6 +1,7 @@
 """Editors' decisions in the admin meet later imports of the feed."""
 
 import pytest
+from django.urls import reverse
 
 from articles.importing import import_seeds
 from articles.merging import merge_topics
@@ -8,6 +9,7 @@ from articles.models import Article, Topic
 from providers.merging import merge_providers
 from providers.models import Provider
 
+from .admin_helpers import make_editor
 from .seedtext import related_item, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +56,90 @@ def test_a_topic_merge_survives_a_changed_seed(tmp_path):
     assert article.quality == 99
     assert list(article.topics.values_list("name", flat=True)) == ["AI"]
     assert not Topic.objects.filter(name="Machine learning").exists()
+
+
+def change_form_post(response, **changes):
+    """What a browser posts back from the admin change page ``response``, with ``changes``."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            value = form[name].value()
+            key = form.add_prefix(name)
+            if isinstance(value, bool):
+                if value:
+                    data[key] = "on"
+            elif isinstance(value, list | tuple):
+                data[key] = [str(v) for v in value]
+            elif value is not None:
+                # A browser sends a textarea's line breaks as CRLF.
+                data[key] = str(value).replace("\r\n", "\n").replace("\n", "\r\n")
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        add(formset.management_form)
+        for form in formset.forms:
+            add(form)
+    data.update(changes)
+    return data
+
+
+def test_admin_decisions_survive_a_changed_seed(tmp_path, client):
+    record = seed_record(7, related=2, excerpt="First line.\nSecond line.\n")
+    path = write_seed(tmp_path, "000_0000000000000007.txt", record)
+    import_seeds([tmp_path])
+    article = Article.objects.get()
+    hidden_url = record["related"][0]["webUrl"]
+    client.force_login(make_editor())
+
+    # The editor changes the headline and hides a link, in one save of the change form.
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    page = client.get(change)
+    data = change_form_post(page, title="The desk's headline")
+    links = page.context["inline_admin_formsets"][1].formset
+    [hidden_form] = [f for f in links.forms if f.instance.url == hidden_url]
+    data[hidden_form.add_prefix("is_hidden")] = "on"
+    assert client.post(change, data).status_code == 302
+    article.refresh_from_db()
+    # The excerpt came back with CRLF line breaks (and Django strips a final newline),
+    # but the editor did not change it: it must stay the feed's.
+    assert article.edited_fields == ["title"]
+    assert article.excerpt == "First line.\nSecond line.\n"
+    # ... and rejects it.
+    moderate = reverse("admin:articles_article_moderate", args=[article.pk, "reject"])
+    assert client.post(moderate, {"note": "duplicate"}).status_code == 302
+
+    record.update(
+        title="The feed's new headline",
+        excerpt="A new excerpt.",
+        quality=90,
+        published=True,
+    )
+    record["related"][0]["title"] = "Hidden link, retitled by the feed"
+    write_seed(tmp_path, path.name, record)
+    result = import_seeds([tmp_path])
+
+    assert (result.updated, result.failed) == (1, 0)
+    article.refresh_from_db()
+    assert article.title == "The desk's headline"
+    assert article.excerpt == "A new excerpt."
+    assert article.quality == 90
+    assert article.status == Article.Status.REJECTED
+    link = article.related_links.get(url=hidden_url)
+    assert link.is_hidden and link.title == "Hidden link, retitled by the feed"
+
+
+def test_saving_the_change_form_leaves_untouched_padded_text_to_the_feed(tmp_path, client):
+    # Feeds send titles with stray spaces; Django's form fields strip them by default.
+    record = seed_record(8, title=" Padded headline ")
+    write_seed(tmp_path, "000_0000000000000008.txt", record)
+    import_seeds([tmp_path])
+    article = Article.objects.get()
+    client.force_login(make_editor())
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    data = change_form_post(client.get(change), excerpt="The desk's excerpt")
+    assert client.post(change, data).status_code == 302
+    article.refresh_from_db()
+    assert article.edited_fields == ["excerpt"]
+    assert article.title == " Padded headline "

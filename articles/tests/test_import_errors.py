@@ -1,6 +1,8 @@
 """Bad input: each bad file gets one clear failure, nothing of it is written, and the
 other files still import."""
 
+import os
+
 import pytest
 from django.test import override_settings
 
@@ -50,6 +52,20 @@ BAD_FILES = [
     ("javascript amp url", seed_record(2, ampWebUrl="JavaScript:alert(1)"), "ampWebUrl", 7),
     ("port out of range", seed_record(2, webUrl="https://a.example:99999/x"), "usable URL", 6),
     ("relative url", seed_record(2, webUrl="/news/1"), "not an http(s) URL", 6),
+    # SQLite stored the NUL; PostgreSQL refused the whole file with a database error.
+    ("nul in url", seed_record(2, webUrl=Raw('"https://a.example/x\\0y"')), "not an http", 6),
+    (
+        "control char in url",
+        seed_record(2, webUrl=Raw('"https://a.example/x\\x07y"')),
+        "not an http",
+        6,
+    ),
+    (
+        "date past year 9999 in UTC",
+        seed_record(2, publishedDateTime=Raw("9999-12-31T23:59:59-05:00")),
+        "publishedDateTime is out of range",
+        5,
+    ),
     ("mixed spellings", seed_record(2, ampUrl="https://a.example/amp"), "mixes webUrl", None),
     ("date not a date", seed_record(2, publishedDateTime="last Tuesday"), "not a date", 5),
     ("date a number", seed_record(2, publishedDateTime=2020), "not a date", 5),
@@ -132,3 +148,18 @@ def test_unreadable_path_is_reported_not_raised(tmp_path):
     folder = write_seed(tmp_path, "dir.txt/inner.txt", seed_record(4)).parent
     result = import_seeds([folder])  # a folder named *.txt is walked, not read
     assert result.created == 1 and not result.failures
+
+
+def test_file_names_that_are_not_utf8_are_stored_and_reported(tmp_path):
+    # A name from a latin-1 archive: Python keeps the byte as a lone surrogate, which
+    # neither database driver can encode; the run used to end in a traceback.
+    good = os.fsdecode(b"caf\xe9.txt")
+    bad = os.fsdecode(b"mauvais\xe9.txt")
+    write_seed(tmp_path, good, seed_record(1))
+    write_seed(tmp_path, bad, "---\ntitle: [\n---\n")
+    result = import_seeds([tmp_path])
+    assert result.created == 1
+    [failure] = result.failures
+    assert failure.file.endswith("mauvais\ufffd.txt")
+    assert Article.objects.get().source_file.endswith("caf\ufffd.txt")
+    assert result.run.failures.get().file.endswith("mauvais\ufffd.txt")

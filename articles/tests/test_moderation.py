@@ -245,6 +245,13 @@ def test_unknown_decision_is_404(editor_client):
     assert editor_client.get(moderate_url(a, "explode")).status_code == 404
 
 
+@pytest.mark.parametrize("object_id", ["999999", "abc", "%00", "99999999999999999999999"])
+def test_moderating_a_missing_or_malformed_article_id_is_404(editor_client, object_id):
+    url = f"{changelist()}{object_id}/moderate/publish/"
+    assert editor_client.get(url).status_code == 404
+    assert editor_client.post(url, {"note": ""}).status_code == 404
+
+
 # --- Topics -------------------------------------------------------------------------------------
 
 

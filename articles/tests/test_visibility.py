@@ -155,6 +155,28 @@ def test_blocked_publisher_pages_and_feeds_are_not_found(client, world):
         assert client.get(url).status_code == 404
 
 
+def test_topic_and_publisher_with_only_unpublished_articles_are_not_found(client, world):
+    # "Lonely Topic" is only on a pending article; "Quiet Press" only has a rejected one.
+    quiet = make_provider("quiet.example", name="Quiet Press")
+    make_article(provider=quiet, status=Article.Status.REJECTED)
+    slug, domain = world["lonely_topic"].slug, quiet.domain
+    assert client.get(world["lonely_topic"].get_absolute_url()).status_code == 404
+    assert client.get(quiet.get_absolute_url()).status_code == 404
+    for fmt in ("rss", "atom", "json"):
+        url = reverse(f"articles:topic_feed_{fmt}", kwargs={"slug": slug})
+        assert client.get(url).status_code == 404, url
+        url = reverse(f"providers:provider_feed_{fmt}", kwargs={"domain": domain})
+        assert client.get(url).status_code == 404, url
+
+
+def test_related_coverage_from_a_blocked_publisher_is_not_shown(client, world):
+    visible = world["visible"]
+    make_related(visible, title="Blockedcoverage story", provider=world["blocked"])
+    body = client.get(visible.get_absolute_url()).content.decode()
+    assert "Coverage elsewhere" in body
+    assert "Blockedcoverage" not in body and "Blocked Gazette" not in body
+
+
 def test_counts_include_published_articles_only(client, world):
     topic, provider = world["topic"], world["provider"]
     topics = client.get(reverse("articles:topic_list")).context["object_list"]

@@ -181,3 +181,31 @@ def test_search_by_alias_does_not_multiply_article_counts(admin_client):
     response = admin_client.get(reverse(CHANGELIST), {"q": "planet"})
     rows = list(response.context["cl"].result_list)
     assert [(p.name, p.article_count) for p in rows] == [("Daily Planet", 2)]
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("WWW.Example.COM:443", "example.com"),
+        ("https://www.example.com/news/", "example.com"),
+        ("example.com/news", "example.com"),
+    ],
+)
+def test_a_new_publishers_domain_is_normalised(admin_client, typed, stored):
+    # Spelled otherwise, imports never found it; with a "/" in it, every page linking to
+    # the publisher was a 500 (NoReverseMatch) once articles landed on it by a merge.
+    add = reverse("admin:providers_provider_add")
+    data = {"name": "Example", "domain": typed, "aliases-TOTAL_FORMS": "0"}
+    response = admin_client.post(add, {**data, "aliases-INITIAL_FORMS": "0"})
+    assert response.status_code == 302
+    assert Provider.objects.get().domain == stored
+
+
+@pytest.mark.parametrize("typed", ["two words", "exa$mple.com", "a\\b.com"])
+def test_a_domain_that_cannot_be_a_publishers_url_is_refused(admin_client, client, typed):
+    add = reverse("admin:providers_provider_add")
+    data = {"name": "Example", "domain": typed, "aliases-TOTAL_FORMS": "0"}
+    response = admin_client.post(add, {**data, "aliases-INITIAL_FORMS": "0"})
+    assert response.status_code == 200
+    assert "Enter a domain such as example.com." in response.content.decode()
+    assert not Provider.objects.exists()

@@ -65,6 +65,13 @@ def test_blocked_or_unknown_provider_is_not_found(client):
     assert client.get("/providers/nobody.example/").status_code == 404
 
 
+@pytest.mark.parametrize("suffix", ["", "feed/rss/", "feed/atom/", "feed/json/"])
+def test_provider_domain_with_a_nul_byte_is_not_found(client, suffix):
+    # PostgreSQL refuses NUL in a query parameter; the lookup must not reach it.
+    make_provider("ft.com")
+    assert client.get(f"/providers/ft.com%00/{suffix}").status_code == 404
+
+
 def test_provider_page_paginates(client):
     ft = make_provider("ft.com")
     for _ in range(21):
