@@ -18,7 +18,7 @@ from django.utils.html import escape
 
 from .filters import in_topic, topics_with_published_articles, visible_providers
 from .models import Article
-from .templatetags.site_tags import json_for_script, safe_url
+from .templatetags.site_tags import json_for_script, safe_url, xml_text
 
 FEED_ITEMS = 30
 
@@ -68,7 +68,31 @@ class JSONFeed(SyndicationFeed):
         return {key: value for key, value in entry.items() if value is not None}
 
 
-FORMATS = {"rss": Rss201rev2Feed, "atom": Atom1Feed, "json": JSONFeed}
+class XMLSafeFeed:
+    """Strip what XML 1.0 cannot carry from a feed's texts before they are written."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*map(_xml_safe, args), **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+def _xml_safe(value):
+    if isinstance(value, list | tuple):
+        return [xml_text(item) for item in value]
+    return xml_text(value)
+
+
+class RSSFeed(XMLSafeFeed, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(XMLSafeFeed, Atom1Feed):
+    pass
+
+
+FORMATS = {"rss": RSSFeed, "atom": AtomFeed, "json": JSONFeed}
 
 
 class SiteFeed(Feed):

@@ -1,6 +1,7 @@
 """Template helpers for the reader site: URL guarding and JSON-LD."""
 
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -12,6 +13,8 @@ from articles.urlnorm import is_http_url
 
 register = template.Library()
 
+# Characters XML 1.0 forbids (tab, LF and CR aside); Django's feed writer raises on them.
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
@@ -37,6 +40,16 @@ def json_for_script(data):
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(
         _JSON_SCRIPT_ESCAPES
     )
+
+
+@register.filter
+def xml_text(value):
+    """``value`` without the control characters XML 1.0 cannot carry.
+
+    The importer keeps text as the feed sent it, and a title with, say, a vertical tab
+    took every RSS and Atom feed it appeared in down with a 500.
+    """
+    return _XML_INVALID.sub("", value) if isinstance(value, str) else value
 
 
 @register.simple_tag

@@ -150,3 +150,34 @@ def test_feeds_are_linked_from_page_heads(client, feed_world):
     assert (
         'type="application/feed+json" title="AI (JSON Feed)" href="/topics/ai/feed/json/"' in body
     )
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom"])
+@pytest.mark.parametrize("scope", [0, 1, 2], ids=["site", "topic", "provider"])
+def test_control_characters_in_feed_text_are_dropped_not_a_500(client, fmt, scope):
+    # The importer keeps text as the feed sent it; XML 1.0 cannot carry these, and
+    # Django's feed writer raised UnserializableContentError for the whole feed.
+    topic = make_topic("A\x0bI")
+    provider = make_provider("ft.com", name="Financial\x1bTimes")
+    make_article(
+        title="Vertical\x0btab", excerpt="Back\x08space", topics=[topic], provider=provider
+    )
+    world = {"topic": topic, "provider": provider}
+    response = client.get(feed_urls(world, fmt)[scope])
+    assert response.status_code == 200
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    [entry] = parsed.entries
+    assert (entry.title, entry.summary, entry.author) == (
+        "Verticaltab",
+        "Backspace",
+        "FinancialTimes",
+    )
+    assert [tag.term for tag in entry.tags] == ["AI"]
+
+
+def test_control_characters_stay_out_of_the_news_sitemap(client):
+    make_article(title="Vertical\x0btab", published_at=timezone.now())
+    response = client.get(reverse("sitemap_news"))
+    assert response.status_code == 200
+    assert "<news:title>Verticaltab</news:title>" in response.content.decode()
