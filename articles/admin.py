@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from newsroom.admin_actions import MergeForm, action_form, intermediate_page
+from newsroom.admin_actions import MergeForm, ValidSelectionMixin, action_form, intermediate_page
 from newsroom.admin_search import BoundedSearchMixin
 from newsroom.paginators import BoundedCountPaginator
 
@@ -212,7 +212,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     list_display = [
         "lead_thumbnail",
         "title",
@@ -556,7 +556,7 @@ class ArticleAdmin(BoundedSearchMixin, admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(BoundedSearchMixin, admin.ModelAdmin):
+class TopicAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
