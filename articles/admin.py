@@ -20,7 +20,7 @@ from newsroom.admin_search import BoundedSearchMixin
 from newsroom.paginators import BoundedCountPaginator
 
 from . import merging, moderation
-from .forms import ModerationForm, ScheduleForm, StoredTextField, TopicChoiceForm
+from .forms import ArticleAdminForm, ModerationForm, ScheduleForm, StoredTextField, TopicChoiceForm
 from .models import (
     Article,
     ArticleImage,
@@ -244,6 +244,7 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["topics"]
+    form = ArticleAdminForm
     # Text comes back as stored unless the editor changed it (see StoredTextField), so an
     # untouched title or excerpt is never marked editor-owned by a save.
     formfield_overrides = {
