@@ -37,7 +37,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -574,6 +575,21 @@ class SeedImporter:
                         slug, n = f"{base}-{n}", n + 1
                     new[key] = (name, slug)
         ids = dict(self.topics)
+        if new and connection.vendor != "sqlite":
+            # PostgreSQL's LOWER() folds a few letters Python's lower() leaves apart
+            # ("İstanbul" and "istanbul"), so a name new to the cache may already be taken
+            # under the unique LOWER(name): file the article under that topic instead.
+            for key, (name, _slug) in list(new.items()):
+                taken = (
+                    Topic.objects.alias(folded=Lower("name"))
+                    .filter(folded=Lower(Value(name)))
+                    .values_list("pk", "slug")
+                    .first()
+                )
+                if taken:
+                    ids[key] = taken[0]
+                    written.topics[key] = taken
+                    del new[key]
         if new:
             topics = Topic.objects.bulk_create(
                 [Topic(name=name, slug=slug) for name, slug in new.values()]
