@@ -15,11 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from newsroom.admin_actions import MergeForm, action_form, intermediate_page
+from newsroom.admin_actions import MergeForm, ValidSelectionMixin, action_form, intermediate_page
+from newsroom.admin_search import BoundedSearchMixin
 from newsroom.paginators import BoundedCountPaginator
 
 from . import merging, moderation
-from .forms import ModerationForm, ScheduleForm, StoredTextField, TopicChoiceForm
+from .forms import ArticleAdminForm, ModerationForm, ScheduleForm, StoredTextField, TopicChoiceForm
 from .models import (
     Article,
     ArticleImage,
@@ -211,7 +212,7 @@ class StatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     list_display = [
         "lead_thumbnail",
         "title",
@@ -243,6 +244,7 @@ class ArticleAdmin(admin.ModelAdmin):
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     autocomplete_fields = ["topics"]
+    form = ArticleAdminForm
     # Text comes back as stored unless the editor changed it (see StoredTextField), so an
     # untouched title or excerpt is never marked editor-owned by a save.
     formfield_overrides = {
@@ -555,7 +557,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
@@ -655,7 +657,7 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class StatusChangeAdmin(BoundedSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["changed_at", "article", "from_status", "to_status", "publish_at", "changed_by"]
     list_filter = ["to_status", "from_status", "changed_at"]
     list_select_related = ["article", "changed_by"]

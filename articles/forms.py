@@ -23,6 +23,16 @@ class StoredTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The admin's article form; its text fields do not strip (see ``ArticleAdmin``)."""
+
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if not title.strip():
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        return title
+
+
 class ModerationForm(forms.Form):
     note = forms.CharField(
         required=False,

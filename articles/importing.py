@@ -37,7 +37,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Subquery, Value
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -574,6 +575,36 @@ class SeedImporter:
                         slug, n = f"{base}-{n}", n + 1
                     new[key] = (name, slug)
         ids = dict(self.topics)
+        if new and connection.vendor != "sqlite":
+            # PostgreSQL's LOWER() folds a few letters Python's lower() leaves apart
+            # ("İstanbul" and "istanbul"), so a name new to the cache may already be taken
+            # under the unique LOWER(name): file the article under that topic instead.
+            for key, (name, _slug) in list(new.items()):
+                taken = (
+                    Topic.objects.alias(folded=Lower("name"))
+                    .filter(folded=Lower(Value(name)))
+                    .values_list("pk", "slug")
+                    .first()
+                )
+                if taken:
+                    ids[key] = taken[0]
+                    written.topics[key] = taken
+                    del new[key]
+        same_as = {}  # key -> key of the new topic the database folds it onto
+        if len(new) > 1 and connection.vendor != "sqlite":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT " + ", ".join(["LOWER(%s::text)"] * len(new)),
+                    [name for name, _slug in new.values()],
+                )
+                folded = cursor.fetchone()
+            first = {}
+            for key, value in zip(list(new), folded, strict=True):
+                if value in first:
+                    same_as[key] = first[value]
+                    del new[key]
+                else:
+                    first[value] = key
         if new:
             topics = Topic.objects.bulk_create(
                 [Topic(name=name, slug=slug) for name, slug in new.values()]
@@ -581,6 +612,9 @@ class SeedImporter:
             for key, topic in zip(new, topics, strict=True):
                 ids[key] = topic.pk
                 written.topics[key] = (topic.pk, topic.slug)
+        for key, kept in same_as.items():
+            ids[key] = ids[kept]
+            written.topics[key] = written.topics[kept]
         return ids
 
     # --- articles ------------------------------------------------------------------------
@@ -652,16 +686,14 @@ class SeedImporter:
         refresh = [pk for pk in updated_ids if pk not in topics_locked]
         if refresh:
             through.objects.filter(article_id__in=refresh).delete()
-        _insert_rows(
-            through,
-            ("article_id", "topic_id"),
-            [
-                (pk, topic_ids[name.lower()])
-                for item in batch
-                if (pk := article_ids[item.record.url]) not in topics_locked
-                for name in item.record.topics
-            ],
-        )
+        rows = [
+            (pk, topic_ids[name.lower()])
+            for item in batch
+            if (pk := article_ids[item.record.url]) not in topics_locked
+            for name in item.record.topics
+        ]
+        # Two spellings of one topic (see _write_topics) give the same row twice.
+        _insert_rows(through, ("article_id", "topic_id"), list(dict.fromkeys(rows)))
 
     def _write_related(self, batch, article_ids, updated_ids, provider_ids):
         hidden, shown = {}, set()

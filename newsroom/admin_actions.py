@@ -1,7 +1,7 @@
 """Helpers for admin actions that ask one more question on an intermediate page."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 
@@ -18,6 +18,21 @@ class MergeForm(forms.Form):
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["survivor"].queryset = queryset
+
+
+class ValidSelectionMixin:
+    """An action posted with an id that is not a number runs on nothing, not a 500.
+
+    Django's ``response_action`` filters ``pk__in`` the posted ids as they are, and an id
+    like ``abc`` raised ValueError there. Every model here has an integer key.
+    """
+
+    def response_action(self, request, queryset):
+        selected = request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME)
+        if not all(pk.isdigit() for pk in selected):
+            self.message_user(request, "The selection was not valid: nothing done.", messages.ERROR)
+            return None
+        return super().response_action(request, queryset)
 
 
 def action_form(request, form_class, **kwargs):

@@ -8,7 +8,8 @@ from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 
 from articles.seeds import DOMAIN_RE
-from newsroom.admin_actions import MergeForm, action_form, intermediate_page
+from newsroom.admin_actions import MergeForm, ValidSelectionMixin, action_form, intermediate_page
+from newsroom.admin_search import BoundedSearchMixin
 
 from . import merging
 from .domains import normalize_domain
@@ -47,7 +48,7 @@ class ProviderAliasInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(admin.ModelAdmin):
+class ProviderAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     form = ProviderAdminForm
     list_display = ["logo_thumbnail", "name", "domain", "article_count", "is_blocked"]
     list_display_links = ["name"]

@@ -143,3 +143,16 @@ def test_saving_the_change_form_leaves_untouched_padded_text_to_the_feed(tmp_pat
     article.refresh_from_db()
     assert article.edited_fields == ["excerpt"]
     assert article.title == " Padded headline "
+
+
+def test_a_title_of_only_spaces_is_still_refused(tmp_path, client):
+    write_seed(tmp_path, "000_0000000000000009.txt", seed_record(9))
+    import_seeds([tmp_path])
+    article = Article.objects.get()
+    client.force_login(make_editor())
+    change = reverse("admin:articles_article_change", args=[article.pk])
+    response = client.post(change, change_form_post(client.get(change), title="   "))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["title"] == ["This field is required."]
+    article.refresh_from_db()
+    assert article.title.strip() and article.edited_fields == []

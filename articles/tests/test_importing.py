@@ -484,3 +484,32 @@ def test_a_logo_seen_later_fills_in_a_publisher_without_one(tmp_path):
     assert Provider.objects.get(domain="example-news.com").logo_url == (
         "https://example-news.com/l.png"
     )
+
+
+def test_a_topic_the_database_folds_onto_an_existing_one_is_reused(tmp_path):
+    # Python: "İstanbul".lower() != "istanbul"; PostgreSQL: LOWER() makes them equal, and
+    # the unique LOWER(name) refused the second spelling's file outright.
+    write_seed(tmp_path / "a", "000_0000000000000001.txt", seed_record(1, topics=["İstanbul"]))
+    import_seeds([tmp_path / "a"])
+    write_seed(tmp_path / "b", "001_0000000000000002.txt", seed_record(2, topics=["istanbul"]))
+    result = import_seeds([tmp_path / "b"])
+    assert result.failed == 0 and result.created == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT LOWER(%s) = LOWER(%s)", ["İstanbul", "istanbul"])
+        folded_together = bool(cursor.fetchone()[0])
+    expected = ["İstanbul"] if folded_together else ["istanbul"]
+    article = Article.objects.get(url__contains="/news/2/")
+    assert list(article.topics.values_list("name", flat=True)) == expected
+
+
+def test_two_spellings_the_database_folds_together_in_one_file(tmp_path):
+    record = seed_record(3, topics=["İstanbul", "istanbul", "AI"])
+    write_seed(tmp_path, "000_0000000000000003.txt", record)
+    result = import_seeds([tmp_path])
+    assert result.failed == 0 and result.created == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT LOWER(%s) = LOWER(%s)", ["İstanbul", "istanbul"])
+        folded_together = bool(cursor.fetchone()[0])
+    expected = {"İstanbul", "AI"} if folded_together else {"İstanbul", "istanbul", "AI"}
+    assert set(Article.objects.get().topics.values_list("name", flat=True)) == expected
+    assert set(Topic.objects.values_list("name", flat=True)) == expected
