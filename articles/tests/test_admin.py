@@ -149,7 +149,12 @@ def test_queue_filters_and_search(admin_client, params, expected):
 def test_queue_filters_by_publisher_topic_and_date(admin_client):
     topic = make_topic("Science")
     provider = make_provider()
-    a = make_article(status=Status.PENDING, provider=provider, topics=[topic])
+    a = make_article(
+        status=Status.PENDING,
+        provider=provider,
+        topics=[topic],
+        published_at=timezone.now() - timedelta(hours=1),
+    )
     make_article(status=Status.PENDING, published_at=timezone.now() - timedelta(days=40))
     for params in ({"provider__id__exact": provider.pk}, {"topics__id__exact": topic.pk}):
         response = admin_client.get(reverse(CHANGELIST), params)
