@@ -12,6 +12,8 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from newsroom.paginators import bounded_count
+
 from .filters import ArticleFilter, in_topic, topics_with_published_articles
 from .models import Article, RelatedLink, Topic
 from .pagination import page_number_from, paginate_without_count
@@ -36,7 +38,7 @@ def published_articles():
 def capped_count(queryset, cap=None):
     """``min(queryset.count(), cap + 1)`` in one bounded query (``COUNT`` over a ``LIMIT``)."""
     cap = COUNT_CAP if cap is None else cap
-    return queryset.order_by()[: cap + 1].count()
+    return bounded_count(queryset, cap + 1)
 
 
 class WindowPaginationMixin:

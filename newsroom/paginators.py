@@ -4,6 +4,18 @@ from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 
+def bounded_count(object_list, limit):
+    """``min(len(object_list), limit)``, for a queryset in one ``COUNT`` over a ``LIMIT``.
+
+    Ordering cannot change how many rows there are; dropping it lets the database count
+    straight off an index and stop after ``limit`` rows.
+    """
+    try:
+        return object_list.order_by()[:limit].count()
+    except (AttributeError, TypeError):
+        return min(len(object_list), limit)
+
+
 class BoundedCountPaginator(Paginator):
     """Counts at most ``max_count`` rows (``SELECT COUNT(*) FROM (… LIMIT n)``).
 
@@ -16,12 +28,7 @@ class BoundedCountPaginator(Paginator):
 
     @cached_property
     def count(self):
-        try:
-            # Ordering cannot change how many rows there are; dropping it lets the
-            # database count straight off an index.
-            return self.object_list.order_by()[: self.max_count].count()
-        except (AttributeError, TypeError):
-            return min(len(self.object_list), self.max_count)
+        return bounded_count(self.object_list, self.max_count)
 
     @property
     def is_capped(self):
