@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
+
+from newsroom.merging import log_merge
 
 from .models import Article, Topic
 
@@ -50,16 +51,6 @@ def merge_topics(survivor, others, user=None):
         batch_size=1000,
     )
     _mark_topics_editor_owned(Through.objects.filter(topic__in=others).values("article_id"))
-    if user is not None:
-        LogEntry.objects.log_actions(
-            user.pk, others, DELETION, change_message=f"Merged into “{survivor}”"
-        )
-        LogEntry.objects.log_actions(
-            user.pk,
-            [survivor],
-            CHANGE,
-            change_message="Merged in " + ", ".join(f"“{topic}”" for topic in others),
-            single_object=True,
-        )
+    log_merge(user, survivor, others)
     Topic.objects.filter(pk__in=[topic.pk for topic in others]).delete()
     return TopicMergeResult(survivor, others, len(moving))

@@ -2,8 +2,9 @@
 
 from dataclasses import dataclass
 
-from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
+
+from newsroom.merging import log_merge
 
 from .models import Provider, ProviderAlias
 
@@ -56,16 +57,6 @@ def merge_providers(survivor, others, user=None):
     ]
     ProviderAlias.objects.bulk_create(new_aliases)
 
-    if user is not None:
-        LogEntry.objects.log_actions(
-            user.pk, others, DELETION, change_message=f"Merged into “{survivor}”"
-        )
-        LogEntry.objects.log_actions(
-            user.pk,
-            [survivor],
-            CHANGE,
-            change_message="Merged in " + ", ".join(f"“{p}” ({p.domain})" for p in others),
-            single_object=True,
-        )
+    log_merge(user, survivor, others, describe=lambda p: f"“{p}” ({p.domain})")
     Provider.objects.filter(pk__in=other_ids).delete()
     return ProviderMergeResult(survivor, others, articles_moved, links_moved, len(new_aliases))
