@@ -277,6 +277,10 @@ def _fast_load_all(data):
         elif kind is mapping_start or kind is sequence_start:
             if event.tag is not None:
                 raise _NeedsFullLoader
+            if len(stack) >= MAX_FLOW_DEPTH:
+                # Block nesting ("- - - - a"): libyaml's own limit differs between
+                # versions, so the loader sets one of its own.
+                raise SeedError("invalid YAML: nested too deeply", line=event.start_mark.line + 1)
             stack.append([{} if kind is mapping_start else [], _NO_KEY])
             continue
         elif kind in ends:
