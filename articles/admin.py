@@ -373,7 +373,7 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
 
     @admin.display(description="editor-owned fields")
     def editor_owned(self, article):
-        owned = [field for field in article.edited_fields if field]
+        owned = article.editor_owned_fields
         if not owned:
             return "none: imports may refresh title, excerpt, category and topics"
         return format_html(
@@ -383,12 +383,9 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Remember the feed fields an editor changed, so imports never overwrite them."""
-        edited = [name for name in Article.EDITABLE_FEED_FIELDS if name in form.changed_data]
-        if edited:
-            obj.edited_fields = [
-                *obj.edited_fields,
-                *(name for name in edited if name not in obj.edited_fields),
-            ]
+        obj.mark_edited(
+            *(name for name in Article.EDITABLE_FEED_FIELDS if name in form.changed_data)
+        )
         super().save_model(request, obj, form, change)
 
     # Bulk actions.

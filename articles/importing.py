@@ -443,7 +443,7 @@ class SeedImporter:
         }
         # Topics an editor owns on an article are not the feed's to add (nor to create).
         topic_ids = self._write_topics(
-            [r for r in records if "topics" not in (existing.get(r.url, (0, ()))[1] or ())],
+            [r for r in records if not Article.owned_in(existing.get(r.url, (0, ()))[1], "topics")],
             written,
         )
         new_items = [item for item in batch if item.record.url not in existing]
@@ -466,14 +466,13 @@ class SeedImporter:
             if record.url not in existing:
                 continue
             pk, edited = existing[record.url]
-            edited = set(edited or ())
-            if "topics" in edited:
+            if Article.owned_in(edited, "topics"):
                 topics_locked.add(pk)
             article = self._article_fields(item, provider_ids)
             article.pk = article.id = pk
             article.updated_at = now
             fields = tuple(FEED_OWNED_FIELDS) + tuple(
-                name for name in EDITABLE_SCALARS if name not in edited
+                name for name in EDITABLE_SCALARS if not Article.owned_in(edited, name)
             )
             updates.setdefault(fields, []).append(article)
         for fields, articles in updates.items():

@@ -19,13 +19,7 @@ class TopicMergeResult:
 def _mark_topics_editor_owned(article_ids):
     """The merge is an editor's decision on these articles' topics: a later import of a
     changed seed must not file them under the merged-away names again."""
-    articles = Article.objects.filter(pk__in=article_ids).only("pk", "edited_fields")
-    changed = []
-    for article in articles:
-        if "topics" not in article.edited_fields:
-            article.edited_fields = [*article.edited_fields, "topics"]
-            changed.append(article)
-    Article.objects.bulk_update(changed, ["edited_fields"], batch_size=1000)
+    Article.objects.filter(pk__in=article_ids).mark_edited("topics")
 
 
 @transaction.atomic

@@ -72,6 +72,14 @@ class ArticleQuerySet(models.QuerySet):
         """Highest ``fields`` first (e.g. ``"heat", "quality"``), unscored last, then newest."""
         return self.order_by(*score_ordering(*fields, using=self.db))
 
+    def mark_edited(self, *fields):
+        """Mark ``fields`` editor-owned on every article here (see ``Article.mark_edited``)."""
+        changed = [
+            article for article in self.only("pk", "edited_fields") if article.mark_edited(*fields)
+        ]
+        self.model.objects.bulk_update(changed, ["edited_fields"], batch_size=500)
+        return len(changed)
+
 
 class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
     def get_by_natural_key(self, url):
@@ -196,6 +204,29 @@ class Article(models.Model):
         )
 
     is_published.boolean = True
+
+    # Editor ownership: a feed field an editor changed is the editor's, and imports leave
+    # it alone. This is the one place that reads or writes ``edited_fields``.
+
+    @staticmethod
+    def owned_in(edited_fields, field):
+        """Whether ``field`` is editor-owned, given a stored ``edited_fields`` value (for
+        code that reads the column without loading articles, such as the importer)."""
+        return field in (edited_fields or ())
+
+    def editor_owns(self, field):
+        return self.owned_in(self.edited_fields, field)
+
+    def mark_edited(self, *fields):
+        """Mark ``fields`` as the editor's; True if that changed anything (not saved)."""
+        new = [name for name in fields if name and not self.editor_owns(name)]
+        if new:
+            self.edited_fields = [*(self.edited_fields or ()), *dict.fromkeys(new)]
+        return bool(new)
+
+    @property
+    def editor_owned_fields(self):
+        return [name for name in self.edited_fields or () if name]
 
     @property
     def is_scheduled(self):

@@ -113,12 +113,7 @@ def schedule(articles, user, when, note=""):
 
 def _mark_topics_edited(article_ids):
     """Topics an editor touched belong to the editor: imports leave them alone."""
-    to_update = []
-    for article in Article.objects.filter(pk__in=article_ids).only("pk", "edited_fields"):
-        if "topics" not in article.edited_fields:
-            article.edited_fields = [*article.edited_fields, "topics"]
-            to_update.append(article)
-    Article.objects.bulk_update(to_update, ["edited_fields"], batch_size=500)
+    Article.objects.filter(pk__in=article_ids).mark_edited("topics")
 
 
 @transaction.atomic
