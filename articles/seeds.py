@@ -26,7 +26,7 @@ import yaml
 from yaml._yaml import CParser
 
 from articles.urlnorm import canonical_url, is_http_url
-from providers.domains import normalize_domain
+from providers.domains import DOMAIN_RE, normalize_domain
 
 WEB = "web"
 SOURCE = "source"
@@ -62,7 +62,6 @@ MAX_PROVIDER_NAME = 200
 MAX_DOMAIN = 253
 MAX_TOPIC = 100
 MAX_INT = 2**31 - 1
-DOMAIN_RE = re.compile(r"^[\w-]+(\.[\w-]+)*$")
 INT_RE = re.compile(r"^[+-]?\d+$")
 MAX_FLOW_DEPTH = 100
 

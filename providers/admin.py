@@ -7,12 +7,11 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 
-from articles.seeds import DOMAIN_RE
 from newsroom.admin_actions import MergeForm, ValidSelectionMixin, action_form, intermediate_page
 from newsroom.admin_search import BoundedSearchMixin
 
 from . import merging
-from .domains import normalize_domain
+from .domains import DOMAIN_RE, normalize_domain
 from .models import Provider, ProviderAlias
 from .validators import validate_logo
 

@@ -1,6 +1,10 @@
 """A publisher's identity is its domain, spelled one way."""
 
+import re
 from urllib.parse import urlsplit
+
+# What a normalised domain may look like: dot-separated labels of letters, digits, _ and -.
+DOMAIN_RE = re.compile(r"^[\w-]+(\.[\w-]+)*$")
 
 
 def normalize_domain(value: str) -> str:
