@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo demo-fixture test lint pytest install clean
+.PHONY: demo demo-fixture test quick lint pytest install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,10 @@ lint: install
 
 pytest: install
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## The inner loop: the suite without the browser tests (no Chromium needed).
+quick: install
+	$(PY) -m pytest -q -m "not browser" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles test-artifacts

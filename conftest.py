@@ -24,7 +24,16 @@ def browser_required():
     return os.environ.get("NEWSROOM_REQUIRE_BROWSER") == "1"
 
 
-@pytest.fixture(scope="session")
+def pytest_sessionfinish(session, exitstatus):
+    """The test settings give each run a fresh media folder: remove it afterwards."""
+    from django.conf import settings
+
+    media = Path(getattr(settings, "MEDIA_ROOT", "") or "")
+    if media.name.startswith("newsroom-test-media-"):
+        shutil.rmtree(media, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
 def browser():
     if not (shutil.which(CHROMIUM) or Path(CHROMIUM).exists()):
         message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
@@ -38,12 +47,20 @@ def browser():
             raise
         pytest.skip("playwright is not installed (pip install -r requirements-dev.txt)")
     # Playwright's sync API runs an event loop in this thread; the ORM calls that the
-    # tests make around it are still plain synchronous code.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    # tests make around it are still plain synchronous code. The browser lives for one
+    # test module, and Django's async-safety check is relaxed only while it does.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
