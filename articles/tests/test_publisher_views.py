@@ -1,4 +1,5 @@
-"""Publisher index and pages."""
+"""Publisher index and pages (``providers:`` URLs, served by ``articles.views.publishers``),
+and the capped story counts they share with topic pages."""
 
 from datetime import timedelta
 
@@ -9,7 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.tests.factories import make_article, make_provider, make_related
+
+from .factories import make_article, make_provider, make_related, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -96,8 +98,6 @@ def test_provider_query_counts_do_not_grow(client, django_assert_max_num_queries
 
 
 def test_topic_pages_query_counts_do_not_grow(client, django_assert_max_num_queries):
-    from articles.tests.factories import make_topic
-
     topic = make_topic("AI")
     for _ in range(3):
         make_article(topics=[topic])
@@ -111,11 +111,7 @@ def test_topic_pages_query_counts_do_not_grow(client, django_assert_max_num_quer
 
 
 def test_big_counts_are_capped_on_detail_pages(client, monkeypatch):
-    from articles import views as article_views
-    from articles.tests.factories import make_topic
-
-    monkeypatch.setattr(article_views, "COUNT_CAP", 2)
-    monkeypatch.setattr("providers.views.COUNT_CAP", 2)
+    monkeypatch.setattr("articles.views.mixins.COUNT_CAP", 2)
     ft = make_provider("ft.com")
     topic = make_topic("AI")
     for _ in range(3):
