@@ -1,3 +1,5 @@
+"""``articles:`` routes: the front page, article and topic pages, and their feeds."""
+
 from django.urls import path
 
 from .. import views

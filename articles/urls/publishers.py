@@ -1,3 +1,9 @@
+"""``providers:`` routes: the publisher index, publisher pages and their feeds.
+
+The namespace is the providers app's name, which templates and links use; the views are
+``articles.views.publishers`` (``providers`` depends on nothing in ``articles``).
+"""
+
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 

@@ -1,4 +1,9 @@
-"""The front page, an article's page, and robots.txt."""
+"""The front page, an article's page, and robots.txt.
+
+The front page is ``ArticleFilter`` over ``published().for_cards()``; an article's page
+adds the related links readers may see. Staff may preview an unpublished article, and
+that page is sent with no-cache headers.
+"""
 
 from django.db.models import Prefetch
 from django.http import HttpResponse

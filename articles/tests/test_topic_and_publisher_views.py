@@ -1,5 +1,7 @@
-"""Publisher index and pages (``providers:`` URLs, served by ``articles.views.publishers``),
-and the capped story counts they share with topic pages."""
+"""Topic and publisher indexes and pages: what they list, what they cost, capped counts.
+
+Publisher pages keep their ``providers:`` URL names, served by ``articles.views.publishers``.
+"""
 
 from datetime import timedelta
 
