@@ -1,8 +1,9 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the newest published articles.
 
 One ``Feed`` class per scope (the site, a topic, a publisher) and one feed generator per
-format; :func:`feed_view` puts a scope and a format together for the URLconf. Every
-scope starts from ``Article.objects.published()``. The ``secured`` body is never read.
+format; :func:`feed_view` puts a scope and a format together, :func:`feed_urls` gives the
+URLconf a scope's route in every format. Every scope starts from
+``Article.objects.published()``. The ``secured`` body is never read.
 
 ``django.contrib.syndication`` sets ``Last-Modified`` from the newest item date (here the
 later of an article's last change and its scheduled time); ``ConditionalGetMiddleware``
@@ -12,12 +13,11 @@ adds an ``ETag`` from the body and answers ``If-None-Match``/``If-Modified-Since
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 
-from .filters import in_topic, topics_with_published_articles, visible_providers
-from .models import Article
+from .models import Article, Topic
 from .templatetags.site_tags import json_for_script, safe_url, xml_text
 
 FEED_ITEMS = 30
@@ -114,12 +114,7 @@ class SiteFeed(Feed):
         return reverse("articles:article_list")
 
     def items(self, obj):
-        return (
-            self.articles(obj)
-            .select_related("provider")
-            .prefetch_related("topics", "images")
-            .order_by("-published_at", "-id")[:FEED_ITEMS]
-        )
+        return self.articles(obj).for_cards()[:FEED_ITEMS]
 
     def item_title(self, item):
         return item.title
@@ -157,38 +152,36 @@ class SiteFeed(Feed):
         }
 
 
-class TopicFeed(SiteFeed):
-    def get_object(self, request, slug):
-        return get_object_or_404(topics_with_published_articles(), slug=slug)
-
-    def articles(self, obj):
-        return in_topic(Article.objects.published(), obj)
+class ScopeFeed(SiteFeed):
+    """The site feed narrowed to one topic or publisher, ``obj``, which has a page."""
 
     def title(self, obj):
         return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+class TopicFeed(ScopeFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Topic.objects.with_published_articles(), slug=slug)
+
+    def articles(self, obj):
+        return Article.objects.published().in_topic(obj)
 
     def description(self, obj):
         return f"The latest stories about {obj.name}."
 
-    def link(self, obj):
-        return obj.get_absolute_url()
 
-
-class ProviderFeed(SiteFeed):
+class ProviderFeed(ScopeFeed):
     def get_object(self, request, domain):
-        return get_object_or_404(visible_providers(), domain=domain)
+        return get_object_or_404(Article.objects.published().publishers(), domain=domain)
 
     def articles(self, obj):
-        return Article.objects.published().filter(provider=obj)
-
-    def title(self, obj):
-        return f"{obj.name} · {settings.NEWSROOM_SITE_NAME}"
+        return Article.objects.published().from_publisher(obj)
 
     def description(self, obj):
         return f"The latest stories from {obj.name}."
-
-    def link(self, obj):
-        return obj.get_absolute_url()
 
 
 def feed_view(feed_class, fmt):
@@ -198,3 +191,10 @@ def feed_view(feed_class, fmt):
     if fmt == "atom":
         attrs["subtitle"] = feed_class.description
     return type(f"{feed_class.__name__}{fmt.title()}", (feed_class,), attrs)()
+
+
+def feed_urls(route, feed_class, name):
+    """``feed_class`` in every format: ``{route}rss/`` named ``{name}_rss``, and so on."""
+    return [
+        path(f"{route}{fmt}/", feed_view(feed_class, fmt), name=f"{name}_{fmt}") for fmt in FORMATS
+    ]

@@ -1,46 +1,20 @@
-"""The reader's filters and sort order for article lists."""
+"""The reader's filters and sort order for article lists: one ``FilterSet``.
+
+The choices (topics, publishers readers have stories from) and the narrowing by topic
+come from the model's querysets (``Topic.objects.with_published_articles()``,
+``ArticleQuerySet.publishers()`` and ``in_topic()``); words go through ``search.py``.
+"""
 
 import datetime
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from providers.models import Provider
-
 from .models import Article, Topic
 from .search import search_articles
-
-
-def topics_with_published_articles(request=None):
-    return Topic.objects.filter(
-        Exists(Article.objects.published().filter(topics=OuterRef("pk")))
-    ).order_by("name")
-
-
-def visible_providers():
-    """Publishers readers may see: not blocked, with at least one published article."""
-    return Provider.objects.filter(
-        Exists(Article.objects.published().filter(provider=OuterRef("pk"))), is_blocked=False
-    )
-
-
-def providers_with_published_articles(request=None):
-    return visible_providers().only("pk", "domain", "name").order_by("name", "domain")
-
-
-def in_topic(queryset, topic):
-    """Articles of ``queryset`` tagged ``topic``, as a correlated ``EXISTS``.
-
-    A join on the topics table lets SQLite start from the topic's rows and sort them all
-    (cost grows with the topic); ``EXISTS`` keeps it walking the date index and stops
-    after one page, probing the (article, topic) unique index for each row.
-    """
-    tagged = Article.topics.through.objects.filter(article_id=OuterRef("pk"), topic_id=topic.pk)
-    return queryset.filter(Exists(tagged))
 
 
 class PlainSelect(forms.Select):
@@ -71,6 +45,37 @@ def start_of_day(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def topic_choices(request):
+    return Topic.objects.with_published_articles().order_by("name")
+
+
+def publisher_choices(request):
+    return (
+        Article.objects.published()
+        .publishers()
+        .only("pk", "domain", "name")
+        .order_by("name", "domain")
+    )
+
+
+def row_filter(label, choices, to_field_name, empty_label, **kwargs):
+    """A ``<select>`` of the rows ``choices(request)`` returns, named in the URL by a field."""
+    return django_filters.ModelChoiceFilter(
+        label=label,
+        queryset=choices,
+        to_field_name=to_field_name,
+        empty_label=empty_label,
+        widget=PlainSelect,
+        **kwargs,
+    )
+
+
+def date_filter(label, method):
+    return django_filters.DateFilter(
+        label=label, method=method, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class ArticleFilter(django_filters.FilterSet):
     """Topic, publisher, dates, minimum quality, words; then one of ``SORTS``.
 
@@ -90,32 +95,12 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="filter_words", widget=forms.TextInput(attrs={"type": "search"})
     )
-    topic = django_filters.ModelChoiceFilter(
-        label="Topic",
-        queryset=topics_with_published_articles,
-        to_field_name="slug",
-        method="filter_topic",
-        empty_label="All topics",
-        widget=PlainSelect,
+    topic = row_filter("Topic", topic_choices, "slug", "All topics", method="filter_topic")
+    publisher = row_filter(
+        "Publisher", publisher_choices, "domain", "All publishers", field_name="provider"
     )
-    publisher = django_filters.ModelChoiceFilter(
-        label="Publisher",
-        queryset=providers_with_published_articles,
-        to_field_name="domain",
-        field_name="provider",
-        empty_label="All publishers",
-        widget=PlainSelect,
-    )
-    date_from = django_filters.DateFilter(
-        label="From date",
-        method="filter_date_from",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    date_to = django_filters.DateFilter(
-        label="To date",
-        method="filter_date_to",
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
+    date_from = date_filter("From date", "filter_date_from")
+    date_to = date_filter("To date", "filter_date_to")
     min_quality = django_filters.NumberFilter(
         label="Minimum quality",
         field_name="quality",
@@ -157,7 +142,7 @@ class ArticleFilter(django_filters.FilterSet):
         return queryset
 
     def filter_topic(self, queryset, name, value):
-        return in_topic(queryset, value)
+        return queryset.in_topic(value)
 
     def filter_words(self, queryset, name, value):
         return search_articles(queryset, value)

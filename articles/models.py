@@ -1,15 +1,22 @@
 from django.conf import settings
 from django.db import connections, models
-from django.db.models import F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 
 from newsroom.fields import URLField
+from newsroom.paginators import bounded_count
 from providers.models import Provider
 
 
-class TopicManager(models.Manager):
+class TopicQuerySet(models.QuerySet):
+    def with_published_articles(self):
+        """Topics readers have at least one story in (one ``EXISTS`` per topic)."""
+        return self.filter(Exists(Article.objects.published().filter(topics=OuterRef("pk"))))
+
+
+class TopicManager(models.Manager.from_queryset(TopicQuerySet)):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
@@ -53,6 +60,13 @@ def score_ordering(*fields, using="default"):
 
 
 class ArticleQuerySet(models.QuerySet):
+    """What readers may see, and the shapes the reader site reads it in.
+
+    ``published()`` decides visibility; the reader's other methods narrow it (``in_topic``,
+    ``from_publisher``), load it (``for_cards``, ``newest_first``), count it (``counts_by``,
+    ``count_in_topic``, ``count_from_publisher``) or give its ``publishers()``.
+    """
+
     def published(self, now=None):
         """The one definition of what a reader may see.
 
@@ -64,6 +78,56 @@ class ArticleQuerySet(models.QuerySet):
             status=Article.Status.PUBLISHED,
             provider__is_blocked=False,
         )
+
+    def in_topic(self, topic):
+        """Articles here tagged ``topic``, as a correlated ``EXISTS``.
+
+        A join on the topics table lets SQLite start from the topic's rows and sort them all
+        (cost grows with the topic); ``EXISTS`` keeps it walking the date index and stops
+        after one page, probing the (article, topic) unique index for each row.
+        """
+        tagged = self.model.topics.through.objects.filter(
+            article_id=OuterRef("pk"), topic_id=topic.pk
+        )
+        return self.filter(Exists(tagged))
+
+    def from_publisher(self, provider):
+        return self.filter(provider=provider)
+
+    def newest_first(self):
+        return self.order_by("-published_at", "-id")
+
+    def for_cards(self):
+        """Newest first with what an article card shows, in one query plus two prefetches."""
+        return self.select_related("provider").prefetch_related("images", "topics").newest_first()
+
+    def publishers(self):
+        """The publishers of the articles here, never a blocked one, as a ``Provider``
+        queryset: asked from this side because publishers know nothing of articles."""
+        return Provider.objects.filter(
+            Exists(self.filter(provider=OuterRef("pk"))), is_blocked=False
+        )
+
+    def counts_by(self, field):
+        """``{value of field: number of articles here}`` in one grouped pass.
+
+        A topic or publisher index needs every count, so this reads every article here
+        once (about 0.15 s per 100,000 published on SQLite); list pages never count.
+        """
+        rows = self.order_by().values_list(field).annotate(n=Count("pk"))
+        return {value: n for value, n in rows if value is not None}
+
+    def count_in_topic(self, topic, limit):
+        """``min(number of articles here tagged topic, limit)``, read off the topic's rows
+        (at most ``limit`` of them), where counting ``in_topic()`` would walk articles."""
+        tagged = self.model.topics.through.objects.filter(topic=topic).filter(
+            Exists(self.filter(pk=OuterRef("article_id")))
+        )
+        return bounded_count(tagged, limit)
+
+    def count_from_publisher(self, provider, limit):
+        """``min(number of articles here from provider, limit)``, off the provider index."""
+        return bounded_count(self.from_publisher(provider), limit)
 
     def pending(self):
         return self.filter(status=Article.Status.PENDING)
@@ -263,6 +327,25 @@ class ArticleImage(models.Model):
         return self.url
 
 
+class RelatedLinkQuerySet(models.QuerySet):
+    def shown_to_readers(self):
+        """Links readers may see, newest first, each with ``target_slug``.
+
+        Never one an editor hid, never a blocked publisher's coverage; ``target_slug`` is
+        our page for the linked story, only while readers may see it (else ``None``).
+        """
+        return (
+            self.filter(is_hidden=False, provider__is_blocked=False)
+            .select_related("provider")
+            .annotate(
+                target_slug=Subquery(
+                    Article.objects.published().filter(pk=OuterRef("target_id")).values("slug")[:1]
+                )
+            )
+            .order_by(F("published_at").desc(nulls_last=True), "position", "pk")
+        )
+
+
 class RelatedLink(models.Model):
     """Another publisher's coverage of the same story, as the feed listed it."""
 
@@ -292,6 +375,8 @@ class RelatedLink(models.Model):
         related_name="cited_by",
         help_text="Our article with this URL, when we have it.",
     )
+
+    objects = RelatedLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "position"]

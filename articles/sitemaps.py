@@ -1,12 +1,12 @@
-"""Sitemaps of what readers may see, and a Google News sitemap of the last two days."""
+"""Sitemaps of what readers may see, and a Google News sitemap of the last two days.
+
+Each section lists one model's reader-visible rows, as the model's querysets define them.
+"""
 
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
-
-from providers.models import Provider
 
 from .models import Article, Topic
 
@@ -20,11 +20,7 @@ class ArticleSitemap(Sitemap):
     limit = 10_000
 
     def items(self):
-        return (
-            Article.objects.published()
-            .only("slug", "published_at", "updated_at")
-            .order_by("-published_at", "-id")
-        )
+        return Article.objects.published().only("slug", "published_at", "updated_at").newest_first()
 
     def lastmod(self, article):
         return article.updated_at
@@ -34,19 +30,14 @@ class TopicSitemap(Sitemap):
     changefreq = "hourly"
 
     def items(self):
-        return Topic.objects.filter(
-            Exists(Article.objects.published().filter(topics=OuterRef("pk")))
-        ).order_by("name")
+        return Topic.objects.with_published_articles().order_by("name")
 
 
 class ProviderSitemap(Sitemap):
     changefreq = "hourly"
 
     def items(self):
-        return Provider.objects.filter(
-            Exists(Article.objects.published().filter(provider=OuterRef("pk"))),
-            is_blocked=False,
-        ).order_by("domain")
+        return Article.objects.published().publishers().order_by("domain")
 
 
 class NewsSitemap(Sitemap):
@@ -60,7 +51,7 @@ class NewsSitemap(Sitemap):
             Article.objects.published()
             .filter(published_at__gte=since)
             .only("slug", "title", "published_at", "updated_at")
-            .order_by("-published_at", "-id")[:NEWS_LIMIT]
+            .newest_first()[:NEWS_LIMIT]
         )
 
     def lastmod(self, article):

@@ -1,3 +1,6 @@
+"""The project's URLconf: the admin, health check, robots.txt and sitemaps, then the
+reader site (``articles.urls``: the ``providers:`` and ``articles:`` namespaces)."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -36,8 +39,8 @@ urlpatterns = [
         {"sitemaps": SITEMAPS},
         name="sitemap_section",
     ),
-    path("", include("providers.urls")),
-    path("", include("articles.urls")),
+    path("", include("articles.urls.publishers")),
+    path("", include("articles.urls.articles")),
 ]
 
 if settings.DEBUG:

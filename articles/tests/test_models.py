@@ -83,3 +83,22 @@ def test_by_scores_puts_unscored_articles_last_on_every_database():
 
     assert list(Article.objects.by_scores("heat", "quality")) == [high, tie_better, low, unscored]
     assert list(Article.objects.by_scores("quality"))[-1] == unscored
+
+
+def test_reader_querysets_narrow_published_articles():
+    topic, other = make_topic("AI"), make_topic("Chips")
+    ft = make_provider("ft.com")
+    make_provider("empty.example")
+    blocked = make_provider("blocked.example", is_blocked=True)
+    tagged = [make_article(provider=ft, topics=[topic]) for _ in range(3)]
+    make_article(provider=ft, topics=[topic], status=Article.Status.PENDING)
+    make_article(provider=blocked, topics=[other])
+
+    published = Article.objects.published()
+    assert set(published.in_topic(topic)) == set(tagged)
+    assert list(published.publishers()) == [ft]
+    assert list(Topic.objects.with_published_articles()) == [topic]
+    assert published.counts_by("topics") == {topic.pk: 3}
+    assert published.count_in_topic(topic, limit=2) == 2
+    assert published.count_in_topic(other, limit=2) == 0
+    assert published.count_from_publisher(ft, limit=10) == 3

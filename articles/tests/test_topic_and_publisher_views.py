@@ -1,4 +1,7 @@
-"""Publisher index and pages."""
+"""Topic and publisher indexes and pages: what they list, what they cost, capped counts.
+
+Publisher pages keep their ``providers:`` URL names, served by ``articles.views.publishers``.
+"""
 
 from datetime import timedelta
 
@@ -9,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from articles.tests.factories import make_article, make_provider, make_related
+
+from .factories import make_article, make_provider, make_related, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -96,8 +100,6 @@ def test_provider_query_counts_do_not_grow(client, django_assert_max_num_queries
 
 
 def test_topic_pages_query_counts_do_not_grow(client, django_assert_max_num_queries):
-    from articles.tests.factories import make_topic
-
     topic = make_topic("AI")
     for _ in range(3):
         make_article(topics=[topic])
@@ -111,11 +113,7 @@ def test_topic_pages_query_counts_do_not_grow(client, django_assert_max_num_quer
 
 
 def test_big_counts_are_capped_on_detail_pages(client, monkeypatch):
-    from articles import views as article_views
-    from articles.tests.factories import make_topic
-
-    monkeypatch.setattr(article_views, "COUNT_CAP", 2)
-    monkeypatch.setattr("providers.views.COUNT_CAP", 2)
+    monkeypatch.setattr("articles.views.mixins.COUNT_CAP", 2)
     ft = make_provider("ft.com")
     topic = make_topic("AI")
     for _ in range(3):

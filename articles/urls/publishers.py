@@ -1,9 +1,14 @@
+"""``providers:`` routes: the publisher index, publisher pages and their feeds.
+
+The namespace is the providers app's name, which templates and links use; the views are
+``articles.views.publishers`` (``providers`` depends on nothing in ``articles``).
+"""
+
 from django.urls import path, register_converter
 from django.urls.converters import StringConverter
 
-from articles.feeds import ProviderFeed, feed_view
-
-from . import views
+from .. import views
+from ..feeds import ProviderFeed, feed_urls
 
 app_name = "providers"
 
@@ -19,19 +24,5 @@ register_converter(DomainConverter, "domain")
 urlpatterns = [
     path("providers/", views.ProviderListView.as_view(), name="provider_list"),
     path("providers/<domain:domain>/", views.ProviderDetailView.as_view(), name="provider_detail"),
-    path(
-        "providers/<domain:domain>/feed/rss/",
-        feed_view(ProviderFeed, "rss"),
-        name="provider_feed_rss",
-    ),
-    path(
-        "providers/<domain:domain>/feed/atom/",
-        feed_view(ProviderFeed, "atom"),
-        name="provider_feed_atom",
-    ),
-    path(
-        "providers/<domain:domain>/feed/json/",
-        feed_view(ProviderFeed, "json"),
-        name="provider_feed_json",
-    ),
+    *feed_urls("providers/<domain:domain>/feed/", ProviderFeed, "provider_feed"),
 ]

@@ -1,0 +1,17 @@
+"""``articles:`` routes: the front page, article and topic pages, and their feeds."""
+
+from django.urls import path
+
+from .. import views
+from ..feeds import SiteFeed, TopicFeed, feed_urls
+
+app_name = "articles"
+
+urlpatterns = [
+    path("", views.ArticleListView.as_view(), name="article_list"),
+    path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path("topics/", views.TopicListView.as_view(), name="topic_list"),
+    path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    *feed_urls("feeds/", SiteFeed, "feed"),
+    *feed_urls("topics/<slug:slug>/feed/", TopicFeed, "topic_feed"),
+]
