@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from articles.importing import import_seeds
 from articles.merging import merge_topics
 from articles.models import Article, Topic
+from articles.seedfiles import import_seeds
 from providers.merging import merge_providers
 from providers.models import Provider
 

@@ -3,7 +3,9 @@
 import pytest
 import yaml
 
-from articles.seeds import _fast_load_all, _NeedsFullLoader, load_seed, parse_seed
+from articles.seedfiles import load_seed
+from articles.seedfiles.records import parse_seed
+from articles.seedfiles.yamlload import NeedsFullLoader, fast_load_all
 
 from .seedtext import render_seed, seed_record
 
@@ -30,13 +32,13 @@ DOCUMENTS = [
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_fast_loader_matches_csafeloader(text):
     data = text.encode()
-    assert _fast_load_all(data) == list(yaml.load_all(data, Loader=yaml.CSafeLoader))
+    assert fast_load_all(data) == list(yaml.load_all(data, Loader=yaml.CSafeLoader))
 
 
 @pytest.mark.parametrize("text", ["x: !!str 1\n", "<<: {a: 1}\nb: 2\n", "x: !!binary aGk=\n"])
 def test_tags_and_merge_keys_are_left_to_pyyaml(text):
-    with pytest.raises(_NeedsFullLoader):
-        _fast_load_all(text.encode())
+    with pytest.raises(NeedsFullLoader):
+        fast_load_all(text.encode())
     assert parse_seed(text.encode()) == yaml.load(text, Loader=yaml.CSafeLoader)
 
 
