@@ -39,7 +39,7 @@ from django.db.models import Prefetch
 
 from articles.models import Article, ArticleImage, RelatedLink
 
-from .format import URL_KEYS, date_text, plain, quoted, url_quoting
+from .format import URL_KEYS, date_text, literal_text, plain, quoted, url_quoting
 
 
 @dataclass
@@ -49,12 +49,9 @@ class ExportResult:
 
 
 def _scalar(value, url=None):
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if value is None:
-        return "null"
-    if isinstance(value, int | float):
-        return str(value)
+    literal = literal_text(value)
+    if literal is not None:
+        return literal
     return url(value) if url else quoted(str(value))
 
 

@@ -103,14 +103,22 @@ def date_text(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def scalar_text(key, value, style) -> str:
-    """A value as it stands after ``key:`` in a file of this URL spelling."""
+def literal_text(value) -> str | None:
+    """A boolean, null or number as YAML writes it; None for any other value."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if value is None:
         return "null"
     if isinstance(value, int | float):
         return str(value)
+    return None
+
+
+def scalar_text(key, value, style) -> str:
+    """A value as it stands after ``key:`` in a file of this URL spelling."""
+    literal = literal_text(value)
+    if literal is not None:
+        return literal
     if isinstance(value, datetime):
         return date_text(value)
     if key in ALWAYS_QUOTED:

@@ -6,7 +6,7 @@ from articles.seedfiles import export_seeds, import_seeds
 from articles.seedfiles.format import plain, quoted
 from providers.models import Provider, ProviderAlias
 
-from .seedtext import Raw, related_item, render_seed, seed_record, write_seed
+from ..seedtext import Raw, related_item, render_seed, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -3,11 +3,10 @@
 import pytest
 import yaml
 
-from articles.seedfiles import load_seed
 from articles.seedfiles.records import parse_seed
 from articles.seedfiles.yamlload import NeedsFullLoader, fast_load_all
 
-from .seedtext import render_seed, seed_record
+from ..seedtext import render_seed, seed_record
 
 DOCUMENTS = [
     render_seed(seed_record(1)),
@@ -40,11 +39,3 @@ def test_tags_and_merge_keys_are_left_to_pyyaml(text):
     with pytest.raises(NeedsFullLoader):
         fast_load_all(text.encode())
     assert parse_seed(text.encode()) == yaml.load(text, Loader=yaml.CSafeLoader)
-
-
-def test_a_real_shaped_record():
-    record = load_seed(render_seed(seed_record(3, related=2)).encode())
-    assert record.url_style == "web"
-    assert len(record.related) == 2
-    assert record.related[0].domain == "publisher6.example"
-    assert record.warnings == []

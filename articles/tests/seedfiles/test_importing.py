@@ -9,7 +9,7 @@ from articles.models import Article, ArticleImage, ImportRun, RelatedLink, Statu
 from articles.seedfiles import Failure, ImportResult, import_seeds, importer, writer
 from providers.models import Provider, ProviderAlias
 
-from .seedtext import Raw, related_item, seed_record, write_seed
+from ..seedtext import Raw, related_item, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
 
