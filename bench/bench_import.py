@@ -58,7 +58,7 @@ def bare_parse(paths):
 
 
 def timed_import(folder):
-    from articles.importing import import_seeds
+    from articles.seedfiles import import_seeds
 
     start, cpu = time.perf_counter(), time.process_time()
     result = import_seeds([folder], source="bench_import")

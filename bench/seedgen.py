@@ -6,7 +6,8 @@ with curly quotes, both URL spellings (the webUrl files quote their values, the
 sourceUrl files do not), lead images on most, provider logos (relative URLs) on some,
 a few hundred publishers seen under varying names, and related items that cite other
 generated articles, repeat one another or point at the article itself, as the real
-feed's do. The same ``seed`` gives the same bytes.
+feed's do. The same ``seed`` gives the same bytes. Files are written in the seed format
+of ``articles/seedfiles/format.py``.
 
     .venv/bin/python bench/seedgen.py OUTDIR --files 1000
 """
@@ -21,7 +22,7 @@ from pathlib import Path
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from articles.tests.seedtext import SPELLINGS, render_seed  # noqa: E402
+from articles.seedfiles.format import URL_KEYS, render_mapping  # noqa: E402
 
 WORDS = [
     "police",
@@ -105,7 +106,7 @@ def _publisher(rng, publishers):
 
 def make_record(n, rng, publishers, article_urls):
     style = "web" if n % 2 == 0 else "source"
-    url_key, amp_key, cdn_key = SPELLINGS[style]
+    url_key, amp_key, cdn_key = URL_KEYS[style]
     url = article_urls[n]
     published = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randint(0, 500_000))
     title = _sentence(rng, rng.randint(8, 14))
@@ -201,7 +202,7 @@ def generate(directory, count, seed=0):
     article_urls = [_url(rng.choice(publishers)[0], rng, n) for n in range(count)]
     paths = []
     for n in range(count):
-        text = render_seed(make_record(n, rng, publishers, article_urls))
+        text = render_mapping(make_record(n, rng, publishers, article_urls))
         path = directory / f"{n:05d}_{rng.getrandbits(64):016x}.txt"
         path.write_text(text, encoding="utf-8", newline="\n")
         paths.append(path)

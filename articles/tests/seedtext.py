@@ -1,4 +1,7 @@
-"""Seed-file text for tests and the benchmark, laid out like the feed's own files.
+"""Seed-file text for tests, laid out like the feed's own files.
+
+Written independently of ``articles/seedfiles/format.py`` on purpose: the exporter's
+output is checked against it, so it must not share the exporter's rules.
 
 ``seed_record()`` builds a plausible record as a dict (override any key, or delete one);
 ``render_seed()`` writes a dict the way the feed does: ``---``, the fields in order, blank

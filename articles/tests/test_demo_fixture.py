@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from articles.importing import import_seeds
 from articles.models import Article, RelatedLink, Topic
+from articles.seedfiles import import_seeds
 from providers.models import Provider, ProviderAlias
 
 SEEDS = Path(__file__).resolve().parents[2] / "fixtures" / "seeds"

@@ -2,13 +2,13 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.exporting import export_seeds
+from articles.seedfiles import export_seeds
 
 
 class Command(BaseCommand):
     help = (
         "Write every article into DIR as a seed file named <slug>.txt, in the feed's own "
-        "format, so that import_seeds can read it back (see articles/exporting.py)."
+        "format, so that import_seeds can read it back (see articles/seedfiles/exporter.py)."
     )
 
     def add_arguments(self, parser):

@@ -1,10 +1,10 @@
-"""``manage.py import_seeds PATH [PATH ...]``: the command line of ``articles.importing``."""
+"""``manage.py import_seeds PATH [PATH ...]``: the command line of ``articles.seedfiles``."""
 
 import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from articles.importing import SeedPathError, import_seeds
+from articles.seedfiles import SeedPathError, import_seeds
 
 
 class ProgressBar:

@@ -3,14 +3,14 @@
 import pytest
 from django.urls import reverse
 
-from articles.importing import import_seeds
 from articles.merging import merge_topics
 from articles.models import Article, Topic
+from articles.seedfiles import import_seeds
 from providers.merging import merge_providers
 from providers.models import Provider
 
-from .admin_helpers import make_editor
-from .seedtext import related_item, seed_record, write_seed
+from ..admin_helpers import make_editor
+from ..seedtext import related_item, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -1,12 +1,12 @@
 import pytest
 import yaml
 
-from articles.exporting import export_seeds, plain, quoted
-from articles.importing import import_seeds
 from articles.models import Article, RelatedLink, Topic
+from articles.seedfiles import export_seeds, import_seeds
+from articles.seedfiles.format import plain, quoted
 from providers.models import Provider, ProviderAlias
 
-from .seedtext import Raw, related_item, render_seed, seed_record, write_seed
+from ..seedtext import Raw, related_item, render_seed, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
 

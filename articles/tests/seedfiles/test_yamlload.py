@@ -3,9 +3,10 @@
 import pytest
 import yaml
 
-from articles.seeds import _fast_load_all, _NeedsFullLoader, load_seed, parse_seed
+from articles.seedfiles.records import parse_seed
+from articles.seedfiles.yamlload import NeedsFullLoader, fast_load_all
 
-from .seedtext import render_seed, seed_record
+from ..seedtext import render_seed, seed_record
 
 DOCUMENTS = [
     render_seed(seed_record(1)),
@@ -30,19 +31,11 @@ DOCUMENTS = [
 @pytest.mark.parametrize("text", DOCUMENTS)
 def test_fast_loader_matches_csafeloader(text):
     data = text.encode()
-    assert _fast_load_all(data) == list(yaml.load_all(data, Loader=yaml.CSafeLoader))
+    assert fast_load_all(data) == list(yaml.load_all(data, Loader=yaml.CSafeLoader))
 
 
 @pytest.mark.parametrize("text", ["x: !!str 1\n", "<<: {a: 1}\nb: 2\n", "x: !!binary aGk=\n"])
 def test_tags_and_merge_keys_are_left_to_pyyaml(text):
-    with pytest.raises(_NeedsFullLoader):
-        _fast_load_all(text.encode())
+    with pytest.raises(NeedsFullLoader):
+        fast_load_all(text.encode())
     assert parse_seed(text.encode()) == yaml.load(text, Loader=yaml.CSafeLoader)
-
-
-def test_a_real_shaped_record():
-    record = load_seed(render_seed(seed_record(3, related=2)).encode())
-    assert record.url_style == "web"
-    assert len(record.related) == 2
-    assert record.related[0].domain == "publisher6.example"
-    assert record.warnings == []

@@ -5,12 +5,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles import importing
-from articles.importing import import_seeds
 from articles.models import Article, ArticleImage, ImportRun, RelatedLink, StatusChange, Topic
+from articles.seedfiles import Failure, ImportResult, import_seeds, importer, writer
 from providers.models import Provider, ProviderAlias
 
-from .seedtext import Raw, related_item, seed_record, write_seed
+from ..seedtext import Raw, related_item, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -287,7 +286,7 @@ def test_unchanged_files_are_neither_parsed_nor_written(tmp_path, monkeypatch):
     def refuse(data):
         raise AssertionError("an unchanged file was parsed")
 
-    monkeypatch.setattr(importing, "load_seed", refuse)
+    monkeypatch.setattr(importer, "load_seed", refuse)
     with CaptureQueriesContext(connection) as queries:
         result = import_seeds([tmp_path])
     assert (result.unchanged, result.created, result.updated, result.failed) == (5, 0, 0, 0)
@@ -396,7 +395,7 @@ def test_hidden_links_stay_hidden_and_stay(tmp_path):
 def test_a_chunk_the_database_refuses_is_redone_file_by_file(tmp_path, monkeypatch):
     for n in range(4):
         write_seed(tmp_path, f"{n}.txt", seed_record(40 + n))
-    original = importing.SeedImporter._new_article
+    original = writer.BatchWriter._new_article
 
     def sabotage(self, item, slug, provider_ids):
         article = original(self, item, slug, provider_ids)
@@ -404,7 +403,7 @@ def test_a_chunk_the_database_refuses_is_redone_file_by_file(tmp_path, monkeypat
             article.status = "bogus"  # violates article_status_valid
         return article
 
-    monkeypatch.setattr(importing.SeedImporter, "_new_article", sabotage)
+    monkeypatch.setattr(writer.BatchWriter, "_new_article", sabotage)
     result = import_seeds([tmp_path])
     assert (result.created, result.failed) == (3, 1)
     assert result.failures[0].file.endswith("2.txt")
@@ -441,8 +440,8 @@ def test_dry_run_writes_nothing(tmp_path):
 
 
 def test_result_summary_line():
-    result = importing.ImportResult(created=2, updated=1, unchanged=3, duration=1.5)
-    result.failures.append(importing.Failure("f.txt", 3, "bad"))
+    result = ImportResult(created=2, updated=1, unchanged=3, duration=1.5)
+    result.failures.append(Failure("f.txt", 3, "bad"))
     assert result.summary() == "created 2, updated 1, unchanged 3, failed 1 in 1.50s"
     assert str(result.failures[0]) == "f.txt:3: bad"
 

@@ -6,11 +6,11 @@ import os
 import pytest
 from django.test import override_settings
 
-from articles.importing import import_seeds
 from articles.models import Article, RelatedLink
+from articles.seedfiles import import_seeds
 from providers.models import Provider
 
-from .seedtext import Raw, render_seed, seed_record, write_seed
+from ..seedtext import Raw, render_seed, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,1 @@
+"""Tests of articles.seedfiles, one file a job of the package."""
