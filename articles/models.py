@@ -464,3 +464,18 @@ class ImportFailure(models.Model):
     def __str__(self):
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.message}"
+
+
+class ContentVersion(models.Model):
+    """One row: the version of everything readers see (``articles.pagecache``)."""
+
+    counter = models.BigIntegerField(default=0)
+    next_change_at = models.DateTimeField(
+        null=True, blank=True, help_text="The earliest scheduled time still to come."
+    )
+
+    class Meta:
+        verbose_name = "content version"
+
+    def __str__(self):
+        return f"version {self.counter}"

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "articles.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",
@@ -116,6 +117,12 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Newsroom's own settings.
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="Newsroom")
+# Anonymous readers' pages come from the cache, invalidated on every change
+# (articles/pagecache.py); PAGE_CACHE_CDN_MAX_AGE adds s-maxage for a CDN in front.
+PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=24 * 3600)
+PAGE_CACHE_CDN_MAX_AGE = env.int("PAGE_CACHE_CDN_MAX_AGE", default=0)
+PAGE_CACHE_EXCLUDE = ["admin/", "accounts/", "healthz"]
 # Seed files larger than this are rejected before parsing.
 SEED_MAX_BYTES = env.int("SEED_MAX_BYTES", default=1024 * 1024)
 

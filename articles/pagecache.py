@@ -1,0 +1,246 @@
+"""Anonymous readers' pages and feeds from the cache, never stale.
+
+Every cached response is stored with the *content version* it was rendered at. Any
+change that readers could see bumps the version once its transaction commits, so the
+next request on any server renders afresh; there is no timeout to wait for.
+
+* **Where the version lives.** The database row ``ContentVersion`` is the source of truth.
+  With a shared cache (Redis) the version is mirrored there, and a cache hit costs one
+  round trip (``get_many`` of the version and the page). With local memory, which each
+  process has to itself, every request reads the row instead, so an import run from the
+  command line still reaches a running server.
+* **What bumps it.** Saving or deleting any reader-visible model (signals below), and,
+  for the bulk writes that send no signals, an explicit ``content_changed()``: the
+  importer after each chunk, moderation, merges.
+* **Time.** A scheduled article goes live with no write at all: the version records the
+  earliest future ``publish_at``, and the first request after it bumps the version.
+* **Who is served from it.** GET requests without a session cookie, for paths outside the
+  admin, static and media files; staff always carry the session cookie, so they are never
+  served a cached page. Only complete 200 responses that set no cookie are stored.
+* **Validators.** Cached responses carry an ``ETag`` and ``Cache-Control: public,
+  max-age=0, must-revalidate`` (plus ``s-maxage`` from ``PAGE_CACHE_CDN_MAX_AGE`` if set),
+  and a matching ``If-None-Match`` gets a 304.
+"""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.db import transaction
+from django.db.models import F, Min
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import get_conditional_response, patch_vary_headers
+
+VERSION_KEY = "newsroom:content-version"
+PAGE_KEY = "newsroom:page:"
+SKIP_HEADERS = {"set-cookie", "content-length"}
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    counter: int
+    next_change_at: datetime | None
+
+    def expired(self, now):
+        return self.next_change_at is not None and now >= self.next_change_at
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def _shared(cache):
+    """Local memory belongs to one process; any other backend is shared by the servers."""
+    return not isinstance(cache, LocMemCache)
+
+
+def _next_change_at(now):
+    from articles.models import Article
+
+    return Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now).aggregate(
+        first=Min("publish_at")
+    )["first"]
+
+
+def _read_row():
+    from articles.models import ContentVersion
+
+    row = ContentVersion.objects.filter(pk=1).values_list("counter", "next_change_at").first()
+    return Version(*row) if row else Version(0, None)
+
+
+def bump():
+    """Move to a new version now (outside any transaction, or after it committed)."""
+    from articles.models import ContentVersion
+
+    now = timezone.now()
+    next_change_at = _next_change_at(now)
+    updated = ContentVersion.objects.filter(pk=1).update(
+        counter=F("counter") + 1, next_change_at=next_change_at
+    )
+    if not updated:
+        ContentVersion.objects.get_or_create(
+            pk=1, defaults={"counter": 1, "next_change_at": next_change_at}
+        )
+    version = _read_row()
+    cache = _cache()
+    if _shared(cache):
+        cache.set(VERSION_KEY, (version.counter, version.next_change_at), None)
+    return version
+
+
+def content_changed(using=None):
+    """Something readers may see changed: bump the version when the transaction commits.
+
+    One bump per transaction, however many rows it changed (a fixture load, an import
+    chunk); outside a transaction, at once.
+    """
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block and any(entry[1] is bump for entry in connection.run_on_commit):
+        return
+    transaction.on_commit(bump, using=using)
+
+
+def current_version(cache=None):
+    cache = cache or _cache()
+    if _shared(cache):
+        stored = cache.get(VERSION_KEY)
+        if stored is not None:
+            return Version(*stored)
+        version = _read_row()
+        cache.set(VERSION_KEY, (version.counter, version.next_change_at), None)
+        return version
+    return _read_row()
+
+
+# --- signals --------------------------------------------------------------------------
+
+# Models whose rows only the admin sees: saving them changes no reader page.
+_PRIVATE_MODELS = {"importrun", "importfailure", "statuschange", "contentversion"}
+
+
+def _on_change(sender, **kwargs):
+    content_changed(using=kwargs.get("using"))
+
+
+def _on_m2m_change(sender, action, **kwargs):
+    if action in {"post_add", "post_remove", "post_clear"}:
+        content_changed(using=kwargs.get("using"))
+
+
+def connect_signals():
+    from django.apps import apps
+
+    for label in ("articles", "providers"):
+        for model in apps.get_app_config(label).get_models():
+            if model._meta.model_name in _PRIVATE_MODELS:
+                continue
+            uid = f"pagecache:{model._meta.label_lower}"
+            post_save.connect(_on_change, sender=model, dispatch_uid=uid + ":save")
+            post_delete.connect(_on_change, sender=model, dispatch_uid=uid + ":delete")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    _on_m2m_change, sender=field.remote_field.through, dispatch_uid=uid + ":m2m"
+                )
+
+
+# --- the middleware ---------------------------------------------------------------------
+
+
+def _excluded_prefixes():
+    prefixes = [settings.STATIC_URL, settings.MEDIA_URL, *settings.PAGE_CACHE_EXCLUDE]
+    return tuple("/" + prefix.lstrip("/") for prefix in prefixes if prefix)
+
+
+def cacheable_request(request):
+    return (
+        getattr(settings, "PAGE_CACHE_ENABLED", True)
+        and request.method == "GET"
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and not request.path.startswith(_excluded_prefixes())
+    )
+
+
+def cacheable_response(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def page_key(request):
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return PAGE_KEY + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _cache_control():
+    value = "public, max-age=0, must-revalidate"
+    cdn_max_age = getattr(settings, "PAGE_CACHE_CDN_MAX_AGE", 0)
+    return f"{value}, s-maxage={cdn_max_age}" if cdn_max_age else value
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve anonymous GETs from the cache while the content version is unchanged."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not cacheable_request(request):
+            return self.get_response(request)
+        cache = _cache()
+        key = page_key(request)
+        if _shared(cache):
+            found = cache.get_many([VERSION_KEY, key])
+            stored = found.get(VERSION_KEY)
+            version = Version(*stored) if stored is not None else current_version(cache)
+            entry = found.get(key)
+        else:
+            version = current_version(cache)
+            entry = cache.get(key)
+        if version.expired(timezone.now()):
+            version = bump()
+            entry = None
+        if entry is not None and entry[0] == version.counter:
+            return self._respond(request, entry)
+
+        response = self.get_response(request)
+        if cacheable_response(response):
+            response["Cache-Control"] = _cache_control()
+            patch_vary_headers(response, ["Cookie"])
+            if not response.has_header("ETag"):
+                response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
+            headers = [(k, v) for k, v in response.items() if k.lower() not in SKIP_HEADERS]
+            entry = (version.counter, response.status_code, headers, response.content)
+            cache.set(key, entry, getattr(settings, "PAGE_CACHE_TIMEOUT", 24 * 3600))
+        return response
+
+    def _respond(self, request, entry):
+        _, status, headers, content = entry
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        etag = response.get("ETag")
+        last_modified = response.get("Last-Modified")
+        conditional = get_conditional_response(
+            request,
+            etag=etag,
+            last_modified=_parse_http_date(last_modified),
+            response=response,
+        )
+        return conditional if conditional is not None else response
+
+
+def _parse_http_date(value):
+    from django.utils.http import parse_http_date_safe
+
+    return parse_http_date_safe(value) if value else None

@@ -1,0 +1,203 @@
+"""The anonymous page cache: served from the cache, never stale, never for staff.
+
+Each test runs on local memory and on the real Redis (when one answers at
+``REDIS_TEST_URL``, default 127.0.0.1:6379/15; under CI a missing Redis fails). The
+tests commit their transactions, since the content version moves only on commit.
+"""
+
+import os
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import override_settings
+from django.utils import timezone
+
+from articles import pagecache
+from articles.models import Article, ContentVersion
+from articles.tests.factories import make_article, make_provider
+
+REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _redis_available():
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except Exception:  # noqa: BLE001 - any failure means "not available here"
+        return False
+    return True
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def page_cache(request):
+    if request.param == "redis":
+        if not _redis_available():
+            message = f"Redis is not reachable at {REDIS_URL}"
+            if os.environ.get("CI") == "true":
+                pytest.fail(message)
+            pytest.skip(message)
+        backend = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+        }
+    else:
+        backend = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"test-{uuid.uuid4().hex}",
+        }
+    with override_settings(CACHES={"default": backend}, PAGE_CACHE_ENABLED=True):
+        caches["default"].clear()
+        yield request.param
+        caches["default"].clear()
+
+
+def rename_behind_the_caches_back(article, title):
+    """A write that sends no signal and bumps nothing, as raw SQL elsewhere would."""
+    Article.objects.filter(pk=article.pk).update(title=title)
+
+
+def test_second_request_is_served_from_the_cache(client, page_cache):
+    article = make_article(title="The first version")
+    assert "The first version" in client.get("/").text
+    rename_behind_the_caches_back(article, "A silent change")
+
+    assert "The first version" in client.get("/").text  # cached
+
+
+def test_a_saved_change_shows_on_the_next_request(client, page_cache):
+    article = make_article(title="Before the edit")
+    assert "Before the edit" in client.get("/").text
+
+    article.title = "After the edit"
+    article.save()
+
+    assert "After the edit" in client.get("/").text
+
+
+def test_content_changed_inside_a_transaction_waits_for_the_commit(client, page_cache):
+    from django.db import transaction
+
+    article = make_article(title="Committed title")
+    client.get("/")
+    with transaction.atomic():
+        rename_behind_the_caches_back(article, "Renamed in bulk")
+        pagecache.content_changed()
+        pagecache.content_changed()  # one bump per transaction
+        before = ContentVersion.objects.get(pk=1).counter
+    assert ContentVersion.objects.get(pk=1).counter == before + 1
+    assert "Renamed in bulk" in client.get("/").text
+
+
+def test_another_process_bumping_the_version_reaches_this_one(client, page_cache):
+    """Another server (or an import on the command line) bumped the version."""
+    article = make_article(title="Old headline")
+    client.get("/")
+    rename_behind_the_caches_back(article, "New headline")
+    pagecache.bump()
+
+    assert "New headline" in client.get("/").text
+
+
+def test_a_scheduled_time_passing_needs_no_write(client, page_cache, monkeypatch):
+    now = timezone.now()
+    make_article(title="Goes live later", publish_at=now + timedelta(hours=1))
+    assert "Goes live later" not in client.get("/").text
+    assert "Goes live later" not in client.get("/").text
+
+    monkeypatch.setattr(timezone, "now", lambda: now + timedelta(hours=2))
+
+    assert "Goes live later" in client.get("/").text
+
+
+def test_staff_are_never_served_a_cached_page(client, page_cache, django_user_model):
+    article = make_article(title="Cached for readers")
+    client.get("/")
+    rename_behind_the_caches_back(article, "What staff see")
+    staff = django_user_model.objects.create_user("desk", password="x", is_staff=True)
+    client.force_login(staff)
+
+    response = client.get("/")
+
+    assert "What staff see" in response.text
+    client.logout()
+    client.cookies.clear()
+    assert "Cached for readers" in client.get("/").text
+
+
+def test_cached_pages_carry_validators_and_answer_304(client, page_cache):
+    make_article()
+    first = client.get("/")
+    etag = first["ETag"]
+    assert "must-revalidate" in first["Cache-Control"]
+    assert "public" in first["Cache-Control"]
+
+    again = client.get("/", headers={"if-none-match": etag})
+
+    assert again.status_code == 304
+    assert again["ETag"] == etag
+
+
+def test_feeds_are_cached_and_invalidated_too(client, page_cache):
+    article = make_article(title="Feed item one")
+    assert "Feed item one" in client.get("/feeds/rss/").text
+    rename_behind_the_caches_back(article, "Silent feed change")
+    assert "Feed item one" in client.get("/feeds/rss/").text
+
+    article.provider.is_blocked = True
+    article.provider.save()
+
+    assert "Feed item one" not in client.get("/feeds/rss/").text
+
+
+def test_a_404_is_not_stored(client, page_cache):
+    template = make_article(slug="some-other-story")
+    assert client.get("/articles/no-such-story/").status_code == 404
+    # bulk_create sends no signal: only a 404 that was never stored lets this through.
+    Article.objects.bulk_create(
+        [
+            Article(
+                slug="no-such-story",
+                url="https://late.example/story",
+                source_url="https://late.example/story",
+                title="Now it exists",
+                published_at=template.published_at,
+                status=Article.Status.PUBLISHED,
+                provider=template.provider,
+            )
+        ]
+    )
+
+    assert client.get("/articles/no-such-story/").status_code == 200
+
+
+def test_the_admin_is_never_cached(client, page_cache):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert "public" not in response.get("Cache-Control", "")
+
+
+def test_a_provider_rename_is_seen(client, page_cache):
+    provider = make_provider(name="Old Name Daily")
+    make_article(provider=provider)
+    assert "Old Name Daily" in client.get("/").text
+
+    provider.name = "New Name Daily"
+    provider.save()
+
+    assert "New Name Daily" in client.get("/").text
+
+
+def test_a_cache_hit_costs_at_most_one_query(client, page_cache, django_assert_max_num_queries):
+    make_article()
+    client.get("/")
+    connection.close()  # the count below includes no connection set-up queries
+    client.get("/")
+    with django_assert_max_num_queries(1):
+        client.get("/")

@@ -1,0 +1,232 @@
+"""Reader pages through a real server: gunicorn (production settings) driven by wrk.
+
+For each database and size: generate seed files, import them with ``import_seeds`` into
+a fresh database, start gunicorn with 2 workers on loopback, and drive every page with
+``wrk`` for a few seconds. Prints requests per second, p50 and p99 latency and errors
+for each page, with its ratio to a trivial Django view measured in the same run, and,
+when two sizes are given, the ratio of the small size to the large one.
+
+    .venv/bin/python bench/bench_http.py --sizes 1000 100000 --db sqlite --db postgres
+    .venv/bin/python bench/bench_http.py --sizes 1000 --cache off   # uncached rendering
+
+``--db postgres`` uses ``--postgres-url`` (a database named ``newsroom_bench_<size>`` is
+dropped and created on that server) and Redis at ``--redis-url`` for the cache. Every run
+is bounded: ``--duration`` seconds a page, loopback only. Needs Debian's ``wrk``.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+
+SAMPLE_URLS = r"""
+import json
+from articles.models import Article, Topic
+from providers.models import Provider
+published = Article.objects.published()
+article = published.order_by("-published_at").first()
+topic = Topic.objects.filter(articles__in=published).order_by("name").first()
+provider = Provider.objects.filter(articles__in=published).order_by("-id").first()
+rare = published.order_by("id").values_list("title", flat=True).first().split()[-1]
+print(json.dumps({"article": article.get_absolute_url(), "topic": topic.slug,
+    "topic_url": topic.get_absolute_url(), "provider": provider.domain,
+    "provider_url": "/providers/%s/" % provider.domain, "rare": rare}))
+"""
+
+
+def pages(sample):
+    return [
+        ("trivial Django view", "/bench/trivial/"),
+        ("front page", "/"),
+        ("front page, sort=heat", "/?sort=heat"),
+        ("front page, topic filter", f"/?topic={sample['topic']}"),
+        ("front page, publisher filter", f"/?publisher={sample['provider']}"),
+        ("search, rare word", f"/?q={sample['rare']}"),
+        ("search, no match", "/?q=zzxqvnomatch"),
+        ("article page", sample["article"]),
+        ("topic page", sample["topic_url"]),
+        ("publisher page", sample["provider_url"]),
+        ("/topics/", "/topics/"),
+        ("/providers/", "/providers/"),
+        ("RSS feed", "/feeds/rss/"),
+        ("Atom feed", "/feeds/atom/"),
+        ("JSON feed", "/feeds/json/"),
+        ("topic RSS feed", sample["topic_url"] + "feed/rss/"),
+        ("sitemap.xml", "/sitemap.xml"),
+        ("news sitemap", "/sitemap-news.xml"),
+    ]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(command, env, **kwargs):
+    return subprocess.run(command, env=env, cwd=ROOT, check=True, **kwargs)
+
+
+def prepare_database(kind, size, args, workdir):
+    """A fresh, migrated database for ``size`` articles; returns its DATABASE_URL."""
+    if kind == "sqlite":
+        return f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
+    import psycopg
+
+    name = f"newsroom_bench_{size}"
+    admin_url = args.postgres_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return args.postgres_url.rsplit("/", 1)[0] + "/" + name
+
+
+def build(kind, size, args, workdir, seeds):
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev"}
+    env["DATABASE_URL"] = prepare_database(kind, size, args, workdir)
+    run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env)
+    start = time.perf_counter()
+    run([PYTHON, "manage.py", "import_seeds", str(seeds), "--verbosity", "0"], env)
+    print(f"  imported {size} files into {kind} in {time.perf_counter() - start:.1f}s")
+    if args.analyze:
+        run([PYTHON, "manage.py", "dbshell"], env, input=b"ANALYZE;\n", stdout=subprocess.DEVNULL)
+    sample = run(
+        [PYTHON, "manage.py", "shell", "-c", SAMPLE_URLS], env, capture_output=True, text=True
+    )
+    return env, json.loads(sample.stdout.strip().splitlines()[-1])
+
+
+def serve(env, args, workdir):
+    port = free_port()
+    server_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "SECRET_KEY": "bench-only-not-secret",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "false",
+        "PAGE_CACHE_ENABLED": "true" if args.cache == "on" else "false",
+        "CONN_MAX_AGE": "600",
+    }
+    if args.redis_url and args.cache == "on":
+        server_env["REDIS_URL"] = args.redis_url
+    run(
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "--verbosity", "0"],
+        server_env,
+    )
+    process = subprocess.Popen(
+        [
+            PYTHON, "-m", "gunicorn", "newsroom.wsgi", "--workers", str(args.workers),
+            "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+            "--env", "DJANGO_SETTINGS_MODULE=bench.settings",
+        ],
+        env=server_env,
+        cwd=ROOT,
+    )  # fmt: skip
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return process, f"http://127.0.0.1:{port}"
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
+WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
+WRK_ERRORS = re.compile(r"Non-2xx or 3xx responses: (\d+)|Socket errors: (.*)")
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def drive(url, args):
+    command = [
+        "wrk", f"-t{args.threads}", f"-c{args.connections}", f"-d{args.duration}s",
+        "--latency", "--timeout", "10s", url,
+    ]  # fmt: skip
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    latency = {p: float(v) * UNITS[u] for p, v, u in WRK_LATENCY.findall(output)}
+    errors = "; ".join(filter(None, (a or b for a, b in WRK_ERRORS.findall(output))))
+    return float(WRK_RPS.search(output).group(1)), latency["50"], latency["99"], errors
+
+
+def measure(base, sample, args):
+    rows = {}
+    for label, path in pages(sample):
+        drive(base + path, argparse.Namespace(**{**vars(args), "duration": 1}))  # warm up
+        rows[label] = drive(base + path, args)
+    return rows
+
+
+def report(kind, size, rows):
+    trivial = rows["trivial Django view"][0]
+    print(f"\n{kind}, {size} articles")
+    print(f"{'page':30s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'× trivial':>10s}  errors")
+    for label, (rps, p50, p99, errors) in rows.items():
+        print(f"{label:30s} {rps:8.0f} {p50:8.2f} {p99:8.2f} {rps / trivial:10.2f}  {errors}")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000])
+    parser.add_argument("--db", action="append", choices=["sqlite", "postgres"])
+    parser.add_argument("--cache", choices=["on", "off"], default="on")
+    parser.add_argument("--duration", type=int, default=5)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--analyze", action="store_true", help="ANALYZE after the import")
+    parser.add_argument(
+        "--postgres-url", default="postgres://postgres@127.0.0.1:5432/newsroom_bench"
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed (apt-get install wrk)")
+
+    sys.path.insert(0, str(ROOT))
+    from bench.seedgen import generate
+
+    workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-http-"))
+    results = {}
+    try:
+        for size in args.sizes:
+            seeds = workdir / f"seeds-{size}"
+            generate(seeds, size, seed=args.seed)
+            for kind in args.db or ["sqlite"]:
+                env, sample = build(kind, size, args, workdir, seeds)
+                if args.redis_url and args.cache == "on":
+                    import redis
+
+                    redis.Redis.from_url(args.redis_url).flushdb()
+                process, base = serve(env, args, workdir)
+                try:
+                    results[kind, size] = measure(base, sample, args)
+                finally:
+                    process.terminate()
+                    process.wait(timeout=30)
+                report(kind, size, results[kind, size])
+            shutil.rmtree(seeds, ignore_errors=True)
+        if len(args.sizes) == 2:
+            small, large = args.sizes
+            for kind in args.db or ["sqlite"]:
+                print(f"\n{kind}: requests/s at {small} ÷ at {large} (cost ratio, goal ≤ 1.2)")
+                for label, row in results[kind, small].items():
+                    print(f"  {label:30s} {row[0] / results[kind, large][label][0]:6.2f}")
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
