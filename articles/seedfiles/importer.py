@@ -32,6 +32,7 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from articles.models import Article
+from articles.pagecache import content_changed
 
 from .discovery import find_seed_files, read_seed_files
 from .lookups import Publishers, Topics
@@ -154,6 +155,7 @@ class SeedImporter:
         try:
             with transaction.atomic():
                 written = self.writer.write(batch)
+                content_changed()  # readers' cached pages are stale once this commits
         except DatabaseError as exc:
             if len(batch) == 1:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)

@@ -201,3 +201,18 @@ def test_a_cache_hit_costs_at_most_one_query(client, page_cache, django_assert_m
     client.get("/")
     with django_assert_max_num_queries(1):
         client.get("/")
+
+
+def test_an_import_shows_on_the_next_request(client, page_cache, tmp_path):
+    from articles.seedfiles import import_seeds
+    from articles.tests.seedtext import render_seed, seed_record
+
+    assert client.get("/").status_code == 200
+    record = seed_record(1)
+    record["published"] = True
+    (tmp_path / "one.txt").write_text(render_seed(record))
+
+    result = import_seeds([tmp_path])
+
+    assert result.created == 1
+    assert record["title"] in client.get("/").text
