@@ -1,39 +1,31 @@
-"""The editorial admin: the review queue first, then topics, import runs and history.
+"""The review queue and the article change page.
 
-Moderation logic lives in ``articles.moderation``; this module only wires it to the admin.
+``ArticleAdmin`` is the queue's columns, filters and change form; moderation comes from
+the decision table (``.decisions``), the queue's topic actions from ``articles.moderation``.
+An editor's change to a feed field is recorded by ``Article.mark_edited``.
 """
 
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Exists, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.db.models import Prefetch
 from django.utils.html import format_html
 
-from newsroom.admin_actions import MergeForm, ValidSelectionMixin, action_form, intermediate_page
-from newsroom.admin_search import BoundedSearchMixin
 from newsroom.paginators import BoundedCountPaginator
 
-from . import merging, moderation
-from .forms import ArticleAdminForm, ModerationForm, ScheduleForm, StoredTextField, TopicChoiceForm
-from .models import (
-    Article,
-    ArticleImage,
-    ImportFailure,
-    ImportRun,
-    RelatedLink,
-    StatusChange,
-    Topic,
-    score_ordering,
-)
+from .. import moderation
+from ..forms import ArticleAdminForm, StoredTextField, TopicChoiceForm
+from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
+from .actions import Page, action_form, intermediate_page
+from .base import DeskAdmin, ReadOnlyAdminMixin, read_only_rest
+from .decisions import ModerationAdminMixin, bulk_actions
+from .filters import HasImageFilter, HeatFilter, PublisherFilter, QualityFilter, StatusFilter
 
-Status = Article.Status
 THUMB_WIDTH = 64
+TOPIC_INTRO = "Topics an editor sets are kept when the feed is imported again."
+ADD_TOPIC = Page("add_topic", "Add a topic", TOPIC_INTRO, "Add topic")
+REMOVE_TOPIC = Page("remove_topic", "Remove a topic", TOPIC_INTRO, "Remove topic")
 
 
 def thumbnail(url, width, height, max_width=THUMB_WIDTH):
@@ -50,104 +42,6 @@ def thumbnail(url, width, height, max_width=THUMB_WIDTH):
         max_width,
         height,
     )
-
-
-# --- Review-queue filters -------------------------------------------------------------
-
-
-class StatusFilter(admin.SimpleListFilter):
-    """Status, defaulting to the review queue (pending); "All" shows every article."""
-
-    title = "status"
-    parameter_name = "status"
-    ALL = "all"
-    DEFAULT = Status.PENDING
-
-    def lookups(self, request, model_admin):
-        return [*Status.choices, (self.ALL, "All")]
-
-    def value(self):
-        value = super().value()
-        return value if value in (*Status.values, self.ALL) else self.DEFAULT
-
-    def queryset(self, request, queryset):
-        if self.value() == self.ALL:
-            return queryset
-        return queryset.filter(status=self.value())
-
-    def choices(self, changelist):
-        for lookup, title in self.lookup_choices:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
-                "display": title,
-            }
-
-
-class RangeFilter(admin.SimpleListFilter):
-    """Buckets of an integer score; subclasses set ``field`` and ``ranges``."""
-
-    field = None
-    ranges = ()  # (lower, upper-exclusive or None)
-
-    def lookups(self, request, model_admin):
-        choices = []
-        for low, high in self.ranges:
-            label = f"{low}+" if high is None else f"{low}–{high - 1}"
-            choices.append((f"{low}-{'' if high is None else high}", label))
-        choices.append(("none", "no score"))
-        return choices
-
-    def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
-            return queryset
-        if value == "none":
-            return queryset.filter(**{f"{self.field}__isnull": True})
-        low, _, high = value.partition("-")
-        try:
-            queryset = queryset.filter(**{f"{self.field}__gte": int(low)})
-            if high:
-                queryset = queryset.filter(**{f"{self.field}__lt": int(high)})
-        except ValueError:
-            return queryset.none()
-        return queryset
-
-
-class HeatFilter(RangeFilter):
-    title = "heat"
-    parameter_name = "heat"
-    field = "heat"
-    ranges = ((0, 10), (10, 50), (50, 100), (100, None))
-
-
-class QualityFilter(RangeFilter):
-    title = "quality"
-    parameter_name = "quality"
-    field = "quality"
-    ranges = ((0, 25), (25, 50), (50, 75), (75, None))
-
-
-class PublisherFilter(admin.RelatedFieldListFilter):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.title = "publisher"
-
-
-class HasImageFilter(admin.SimpleListFilter):
-    title = "image"
-    parameter_name = "has_image"
-
-    def lookups(self, request, model_admin):
-        return [("yes", "has an image"), ("no", "has no image")]
-
-    def queryset(self, request, queryset):
-        has_image = Exists(ArticleImage.objects.filter(article=OuterRef("pk")))
-        if self.value() == "yes":
-            return queryset.filter(has_image)
-        if self.value() == "no":
-            return queryset.filter(~has_image)
-        return queryset
 
 
 # --- Inlines ---------------------------------------------------------------------------
@@ -185,7 +79,7 @@ class RelatedLinkInline(admin.TabularInline):
         return format_html('<a href="{}" rel="noopener">{}</a>', related.source_url, related.url)
 
 
-class StatusChangeInline(admin.TabularInline):
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
     """The article's moderation history, read-only."""
 
     model = StatusChange
@@ -198,21 +92,12 @@ class StatusChangeInline(admin.TabularInline):
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("changed_by")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 # --- Articles --------------------------------------------------------------------------
 
 
 @admin.register(Article)
-class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
+class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     list_display = [
         "lead_thumbnail",
         "title",
@@ -251,7 +136,7 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
         models.CharField: {"strip": False, "widget": widgets.AdminTextInputWidget},
         models.TextField: {"form_class": StoredTextField, "widget": widgets.AdminTextareaWidget},
     }
-    actions = ["publish", "reject", "send_back", "schedule", "add_topic", "remove_topic"]
+    actions = [*bulk_actions(), "add_topic", "remove_topic"]
     inlines = [ArticleImageInline, RelatedLinkInline, StatusChangeInline]
     fieldsets = [
         (None, {"fields": ["title", "excerpt", "category", "topics", "editor_owned"]}),
@@ -283,30 +168,8 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
             },
         ),
     ]
-    readonly_fields = [
-        "editor_owned",
-        "status_display",
-        "publish_at",
-        "moderated_by",
-        "moderated_at",
-        "provider",
-        "kind",
-        "published_at",
-        "quality",
-        "heat",
-        "url",
-        "source_url",
-        "url_style",
-        "amp_url",
-        "cdn_amp_url",
-        "slug",
-        "secured_summary",
-        "source_file",
-        "content_hash",
-        "imported_at",
-        "created_at",
-        "updated_at",
-    ]
+    # What an editor may change is the feed fields they can own; the rest is shown only.
+    readonly_fields = read_only_rest(fieldsets, Article.EDITABLE_FEED_FIELDS)
 
     def get_ordering(self, request):
         """The queue: hottest, then best, then newest; unscored last on every database."""
@@ -323,9 +186,6 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         """Articles come from imports only: their identity is the feed's URL."""
         return False
-
-    def has_publish_permission(self, request, obj=None):
-        return request.user.has_perm(f"{self.opts.app_label}.publish_article")
 
     class Media:
         css = {"all": ["admin-newsroom/admin.css"]}
@@ -375,7 +235,8 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     def editor_owned(self, article):
         owned = article.editor_owned_fields
         if not owned:
-            return "none: imports may refresh title, excerpt, category and topics"
+            *others, last = Article.EDITABLE_FEED_FIELDS
+            return f"none: imports may refresh {', '.join(others)} and {last}"
         return format_html(
             "{} <span class='help'>(imports leave these alone)</span>",
             ", ".join(owned),
@@ -388,80 +249,21 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
         )
         super().save_model(request, obj, form, change)
 
-    # Bulk actions.
-
-    def _report(self, request, changed, total, verb):
-        skipped = total - len(changed)
-        message = f"{len(changed)} article(s) {verb}."
-        if skipped:
-            message += f" {skipped} already were, left as they were."
-        self.message_user(request, message, messages.SUCCESS)
-
-    @admin.action(description="Publish selected articles now", permissions=["publish"])
-    def publish(self, request, queryset):
-        articles = list(queryset)
-        changed = moderation.publish(articles, request.user)
-        self._report(request, changed, len(articles), "published")
-
-    @admin.action(description="Reject selected articles", permissions=["publish"])
-    def reject(self, request, queryset):
-        articles = list(queryset)
-        changed = moderation.reject(articles, request.user)
-        self._report(request, changed, len(articles), "rejected")
-
-    @admin.action(description="Send selected articles back to pending", permissions=["publish"])
-    def send_back(self, request, queryset):
-        articles = list(queryset)
-        changed = moderation.send_back(articles, request.user)
-        self._report(request, changed, len(articles), "sent back to pending")
-
-    @admin.action(description="Schedule selected articles…", permissions=["publish"])
-    def schedule(self, request, queryset):
-        form = action_form(request, ScheduleForm)
-        if form.is_bound and form.is_valid():
-            articles = list(queryset)
-            changed = moderation.schedule(
-                articles,
-                request.user,
-                form.cleaned_data["publish_at"],
-                note=form.cleaned_data["note"],
-            )
-            self._report(request, changed, len(articles), "scheduled")
-            return None
-        return intermediate_page(
-            self,
-            request,
-            queryset,
-            form,
-            action="schedule",
-            title="Schedule articles",
-            intro="These articles become visible to readers at the time you choose.",
-            submit="Schedule",
-        )
+    # The queue's topic actions, which ask for the topic on an intermediate page.
 
     def _topic_action(self, request, queryset, *, add):
         form = action_form(request, TopicChoiceForm)
-        if form.is_bound and form.is_valid():
-            topic = form.cleaned_data["topic"]
-            articles = list(queryset)
-            if add:
-                changed = moderation.add_topic(articles, topic, request.user)
-                verb = f"given the topic “{topic}”"
-            else:
-                changed = moderation.remove_topic(articles, topic, request.user)
-                verb = f"taken out of the topic “{topic}”"
-            self.message_user(request, f"{len(changed)} article(s) {verb}.", messages.SUCCESS)
-            return None
-        return intermediate_page(
-            self,
-            request,
-            queryset,
-            form,
-            action="add_topic" if add else "remove_topic",
-            title="Add a topic" if add else "Remove a topic",
-            intro="Topics an editor sets are kept when the feed is imported again.",
-            submit="Add topic" if add else "Remove topic",
-        )
+        if not (form.is_bound and form.is_valid()):
+            page = ADD_TOPIC if add else REMOVE_TOPIC
+            return intermediate_page(self, request, queryset, form, page)
+        topic = form.cleaned_data["topic"]
+        if add:
+            change, verb = moderation.add_topic, "given the topic"
+        else:
+            change, verb = moderation.remove_topic, "taken out of the topic"
+        changed = change(list(queryset), topic, request.user)
+        self.message_user(request, f"{len(changed)} article(s) {verb} “{topic}”.", messages.SUCCESS)
+        return None
 
     @admin.action(description="Add a topic to selected articles…", permissions=["change"])
     def add_topic(self, request, queryset):
@@ -470,201 +272,3 @@ class ArticleAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     @admin.action(description="Remove a topic from selected articles…", permissions=["change"])
     def remove_topic(self, request, queryset):
         return self._topic_action(request, queryset, add=False)
-
-    # One article at a time, from its change page.
-
-    DECISIONS = {
-        "publish": ("Publish now", ModerationForm),
-        "schedule": ("Schedule", ScheduleForm),
-        "reject": ("Reject", ModerationForm),
-        "pending": ("Send back to pending", ModerationForm),
-    }
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/moderate/<slug:decision>/",
-                self.admin_site.admin_view(self.moderate_view),
-                name="articles_article_moderate",
-            ),
-            *super().get_urls(),
-        ]
-
-    def moderation_links(self, request, article):
-        if not self.has_publish_permission(request):
-            return []
-        links = []
-        for decision, (label, _form) in self.DECISIONS.items():
-            already_live = article.status == Status.PUBLISHED and not article.is_scheduled
-            if decision == "publish" and already_live:
-                continue
-            if decision == "reject" and article.status == Status.REJECTED:
-                continue
-            if decision == "pending" and article.status == Status.PENDING:
-                continue
-            url = reverse("admin:articles_article_moderate", args=[article.pk, decision])
-            links.append((label, url))
-        return links
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        article = self.get_object(request, object_id)
-        extra_context = {
-            **(extra_context or {}),
-            "moderation_links": self.moderation_links(request, article) if article else [],
-        }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-    def moderate_view(self, request, object_id, decision):
-        if decision not in self.DECISIONS:
-            raise Http404("No such moderation decision.")
-        if not self.has_publish_permission(request):
-            raise PermissionDenied
-        # get_object() answers None for a missing id and for one that is not a number.
-        article = self.get_object(request, object_id)
-        if article is None:
-            raise Http404("No such article.")
-        label, form_class = self.DECISIONS[decision]
-        form = form_class(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            note = form.cleaned_data["note"]
-            if decision == "schedule":
-                moderation.schedule(article, request.user, form.cleaned_data["publish_at"], note)
-            elif decision == "publish":
-                moderation.publish(article, request.user, note)
-            elif decision == "reject":
-                moderation.reject(article, request.user, note)
-            else:
-                moderation.send_back(article, request.user, note)
-            self.message_user(request, f"{label}: done for “{article}”.", messages.SUCCESS)
-            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
-        context = {
-            **self.admin_site.each_context(request),
-            "title": f"{label}: {article}",
-            "decision_label": label,
-            "form": form,
-            "original": article,
-            "opts": self.opts,
-            "app_label": self.opts.app_label,
-            "media": self.media + form.media,
-        }
-        return TemplateResponse(request, "admin/articles/article/moderate.html", context)
-
-
-# --- Topics ----------------------------------------------------------------------------
-
-
-@admin.register(Topic)
-class TopicAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "article_count"]
-    search_fields = ["name", "slug"]
-    prepopulated_fields = {"slug": ["name"]}
-    actions = ["merge"]
-
-    def get_queryset(self, request):
-        """Counted per topic shown, by a subquery (no join to multiply or GROUP BY to sort)."""
-        Through = Article.topics.through
-        counts = (
-            Through.objects.filter(topic=OuterRef("pk"))
-            .order_by()
-            .values("topic")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
-
-    @admin.display(description="articles", ordering="article_count")
-    def article_count(self, topic):
-        return topic.article_count
-
-    @admin.action(description="Merge selected topics…", permissions=["change"])
-    def merge(self, request, queryset):
-        if queryset.count() < 2:
-            self.message_user(request, "Select at least two topics to merge.", messages.WARNING)
-            return None
-        form = action_form(request, MergeForm, queryset=queryset.order_by("name"))
-        if form.is_bound and form.is_valid():
-            survivor = form.cleaned_data["survivor"]
-            others = list(queryset.exclude(pk=survivor.pk))
-            result = merging.merge_topics(survivor, others, user=request.user)
-            self.message_user(
-                request,
-                f"Merged {len(others)} topic(s) into “{survivor}”; "
-                f"{result.articles_moved} article(s) re-filed.",
-                messages.SUCCESS,
-            )
-            return None
-        return intermediate_page(
-            self,
-            request,
-            queryset,
-            form,
-            action="merge",
-            title="Merge topics",
-            intro="Choose the topic that stays; the others' articles are filed under it.",
-            submit="Merge",
-        )
-
-
-# --- Import runs and history (read-only) ----------------------------------------------
-
-
-class ReadOnlyAdminMixin:
-    """Records kept by the system: anyone allowed to view them may only look."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ImportFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
-    model = ImportFailure
-    extra = 0
-    fields = ["file", "line", "message"]
-    readonly_fields = fields
-
-
-@admin.register(ImportRun)
-class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "started_at",
-        "source",
-        "files_seen",
-        "created",
-        "updated",
-        "unchanged",
-        "failed",
-        "duration",
-        "dry_run",
-    ]
-    list_filter = ["dry_run", "started_at"]
-    list_select_related = ["started_by"]
-    date_hierarchy = "started_at"
-    inlines = [ImportFailureInline]
-    fields = [
-        ("started_at", "finished_at", "duration"),
-        ("started_by", "source", "dry_run"),
-        "paths",
-        ("files_seen", "created", "updated", "unchanged", "failed"),
-    ]
-
-
-@admin.register(StatusChange)
-class StatusChangeAdmin(BoundedSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ["changed_at", "article", "from_status", "to_status", "publish_at", "changed_by"]
-    list_filter = ["to_status", "from_status", "changed_at"]
-    list_select_related = ["article", "changed_by"]
-    search_fields = ["article__title", "note"]
-    date_hierarchy = "changed_at"
-    show_full_result_count = False
-    paginator = BoundedCountPaginator
-    fields = [
-        "article",
-        ("from_status", "to_status", "publish_at"),
-        ("changed_by", "changed_at"),
-        "note",
-    ]

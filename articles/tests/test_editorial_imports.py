@@ -4,9 +4,8 @@ import pytest
 from django.urls import reverse
 
 from articles.importing import import_seeds
-from articles.merging import merge_topics
+from articles.merging import merge_providers, merge_topics
 from articles.models import Article, Topic
-from providers.merging import merge_providers
 from providers.models import Provider
 
 from .admin_helpers import make_editor
