@@ -38,11 +38,16 @@ class Decision:
     done: str  # "N article(s) …" after a bulk action
     to_status: str
     schedules: bool = False  # asks for a time: readers see the articles from then on
-    intro: str = ""  # the bulk action's intermediate page, for a decision that asks
+    intro: str = ""  # what the bulk action's page (``page``) tells the editor
 
     @property
     def form_class(self):
         return ScheduleForm if self.schedules else ModerationForm
+
+    @property
+    def page(self):
+        """The bulk action's intermediate page, for a decision that asks."""
+        return Page(self.action, f"{self.label} articles", self.intro, self.label)
 
     def applies_to(self, article):
         """Whether the decision would change ``article``: it is not there yet, or it is
@@ -123,10 +128,7 @@ class ModerationAdminMixin:
         """The queue's action: at once, or once its page was answered for a schedule."""
         form = action_form(request, decision.form_class) if decision.schedules else None
         if form is not None and not (form.is_bound and form.is_valid()):
-            page = Page(
-                decision.action, f"{decision.label} articles", decision.intro, decision.label
-            )
-            return intermediate_page(self, request, queryset, form, page)
+            return intermediate_page(self, request, queryset, form, decision.page)
         articles = list(queryset)
         changed = decision.apply(articles, request.user, form.cleaned_data if form else {})
         message = f"{len(changed)} article(s) {decision.done}."
