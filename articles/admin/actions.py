@@ -2,7 +2,7 @@
 
 ``action_form`` and ``intermediate_page`` make an action's intermediate page (a schedule,
 a topic, a merge's survivor); ``MergeActionMixin`` is the merge action topics and
-publishers share, over two hooks, as Django's ``delete_selected`` is one action over
+publishers share, set by three class attributes, as Django's ``delete_selected`` is one action over
 ModelAdmin hooks; ``ValidSelectionMixin`` keeps a malformed selection from a 500.
 """
 
