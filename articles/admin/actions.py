@@ -1,9 +1,10 @@
 """Admin actions that ask one more question, and the one merge action.
 
 ``action_form`` and ``intermediate_page`` make an action's intermediate page (a schedule,
-a topic, a merge's survivor); ``MergeActionMixin`` is the merge action topics and
-publishers share, set by three class attributes, as Django's ``delete_selected`` is one action over
-ModelAdmin hooks; ``ValidSelectionMixin`` keeps a malformed selection from a 500.
+a topic, a merge's survivor). ``MergeActionMixin`` is the one merge action topics and
+publishers share, set by three class attributes (as Django's ``delete_selected`` is one
+action over ModelAdmin hooks). ``ValidSelectionMixin`` keeps a malformed selection from
+a 500.
 """
 
 from typing import NamedTuple
