@@ -1,12 +1,44 @@
-"""Merging topics: one survives and keeps every article of the others."""
+"""Merging topics and merging publishers: one survives, the others fold into it.
+
+Both merges re-file articles, so they live here with the articles and not in the
+``providers`` app (which depends on nothing in ``articles``). Each runs in one
+transaction, returns a result object with its counts and leaves the same pair of entries
+in the admin's history (``log_merge``). The admin's merge action calls them; nothing
+here knows about requests or forms.
+"""
 
 from dataclasses import dataclass
 
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
 
-from newsroom.merging import log_merge
+from providers.models import Provider, ProviderAlias
 
-from .models import Article, Topic
+from .models import Article, RelatedLink, Topic
+
+Kind = ProviderAlias.Kind
+
+
+def log_merge(user, survivor, others, describe=lambda obj: f"“{obj}”"):
+    """One DELETION entry per merged object and one CHANGE entry on the survivor.
+
+    ``describe`` names a merged object in the survivor's change message.
+    """
+    if user is None:
+        return
+    LogEntry.objects.log_actions(
+        user.pk, others, DELETION, change_message=f"Merged into “{survivor}”"
+    )
+    LogEntry.objects.log_actions(
+        user.pk,
+        [survivor],
+        CHANGE,
+        change_message="Merged in " + ", ".join(describe(other) for other in others),
+        single_object=True,
+    )
+
+
+# --- Topics ----------------------------------------------------------------------------
 
 
 @dataclass
@@ -16,18 +48,15 @@ class TopicMergeResult:
     articles_moved: int
 
 
-def _mark_topics_editor_owned(article_ids):
-    """The merge is an editor's decision on these articles' topics: a later import of a
-    changed seed must not file them under the merged-away names again."""
-    Article.objects.filter(pk__in=article_ids).mark_edited("topics")
-
-
 @transaction.atomic
 def merge_topics(survivor, others, user=None):
     """File every article of ``others`` under ``survivor``, then delete ``others``.
 
     Articles filed under several of the merged topics (or already under the survivor)
     end up with the survivor once: the link rows are inserted with conflicts ignored.
+    The merge is an editor's decision on these articles' topics, so they become
+    editor-owned: a later import of a changed seed must not file them under the
+    merged-away names again.
     """
     others = [topic for topic in others if topic.pk != survivor.pk]
     if not others:
@@ -44,7 +73,65 @@ def merge_topics(survivor, others, user=None):
         ignore_conflicts=True,
         batch_size=1000,
     )
-    _mark_topics_editor_owned(Through.objects.filter(topic__in=others).values("article_id"))
+    touched = Through.objects.filter(topic__in=others).values("article_id")
+    Article.objects.filter(pk__in=touched).mark_edited("topics")
     log_merge(user, survivor, others)
     Topic.objects.filter(pk__in=[topic.pk for topic in others]).delete()
     return TopicMergeResult(survivor, others, len(moving))
+
+
+# --- Publishers ------------------------------------------------------------------------
+
+
+@dataclass
+class ProviderMergeResult:
+    survivor: Provider
+    merged: list
+    articles_moved: int
+    related_links_moved: int
+    aliases_added: int
+
+
+def _aliases_to_add(survivor, others, other_ids):
+    """The others' names, domains and aliases, minus what the survivor already is."""
+    wanted = {
+        (alias.kind, alias.value)
+        for alias in ProviderAlias.objects.filter(provider_id__in=other_ids)
+    }
+    for provider in others:
+        wanted.add((Kind.NAME, provider.name))
+        wanted.add((Kind.DOMAIN, provider.domain))
+    wanted.discard((Kind.DOMAIN, survivor.domain))
+    wanted.discard((Kind.NAME, survivor.name))
+    return {(kind, value) for kind, value in wanted if value}
+
+
+@transaction.atomic
+def merge_providers(survivor, others, user=None):
+    """Fold ``others`` into ``survivor`` in one transaction.
+
+    Their articles and related links are re-pointed; their names and domains (and their
+    own aliases) become the survivor's aliases, so later imports of a merged domain land
+    on the survivor; then they are deleted.
+    """
+    others = [provider for provider in others if provider.pk != survivor.pk]
+    if not others:
+        return ProviderMergeResult(survivor, [], 0, 0, 0)
+    other_ids = [provider.pk for provider in others]
+
+    articles_moved = Article.objects.filter(provider_id__in=other_ids).update(provider=survivor)
+    links_moved = RelatedLink.objects.filter(provider_id__in=other_ids).update(provider=survivor)
+
+    wanted = _aliases_to_add(survivor, others, other_ids)
+    # Domain aliases are unique across publishers: free the merged ones' rows first.
+    ProviderAlias.objects.filter(provider_id__in=other_ids).delete()
+    existing = set(survivor.aliases.values_list("kind", "value"))
+    new_aliases = [
+        ProviderAlias(provider=survivor, kind=kind, value=value)
+        for kind, value in sorted(wanted - existing)
+    ]
+    ProviderAlias.objects.bulk_create(new_aliases)
+
+    log_merge(user, survivor, others, describe=lambda p: f"“{p}” ({p.domain})")
+    Provider.objects.filter(pk__in=other_ids).delete()
+    return ProviderMergeResult(survivor, others, articles_moved, links_moved, len(new_aliases))

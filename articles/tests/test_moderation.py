@@ -8,7 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import merging, moderation
+from articles import moderation
 from articles.models import Article, StatusChange, Topic
 
 from .admin_helpers import action_post, make_editor
@@ -253,18 +253,6 @@ def test_moderating_a_missing_or_malformed_article_id_is_404(editor_client, obje
 
 
 # --- Topics -------------------------------------------------------------------------------------
-
-
-def test_merge_topics_keeps_every_article_once(editor):
-    keep, dup1, dup2 = make_topic("Climate"), make_topic("Climate change"), make_topic("Warming")
-    both = make_article(topics=[keep, dup1])
-    two_merged = make_article(topics=[dup1, dup2])
-    only = make_article(topics=[dup2])
-    result = merging.merge_topics(keep, [dup1, dup2], user=editor)
-    assert result.articles_moved == 2
-    assert set(Topic.objects.all()) == {keep}
-    assert set(keep.articles.all()) == {both, two_merged, only}
-    assert Article.topics.through.objects.count() == 3
 
 
 def test_topic_admin_merge_and_rename(editor_client):

@@ -3,10 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from articles.merging import merge_topics
+from articles.merging import merge_providers, merge_topics
 from articles.models import Article, Topic
 from articles.seedfiles import import_seeds
-from providers.merging import merge_providers
 from providers.models import Provider
 
 from ..admin_helpers import make_editor

@@ -1,19 +1,22 @@
-"""Publishers in the admin: counts, aliases, logos, blocking and merging."""
+"""Publishers in the admin: counts, aliases, logos, blocking and merging.
+
+It lives with the articles because it counts and merges them; what is the publisher's
+alone (its domain's spelling, its logo's limits) comes from the ``providers`` app.
+"""
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.utils.html import format_html
 
-from newsroom.admin_actions import MergeForm, ValidSelectionMixin, action_form, intermediate_page
-from newsroom.admin_search import BoundedSearchMixin
+from providers.domains import DOMAIN_RE, normalize_domain
+from providers.models import Provider, ProviderAlias
+from providers.validators import validate_logo
 
-from . import merging
-from .domains import DOMAIN_RE, normalize_domain
-from .models import Provider, ProviderAlias
-from .validators import validate_logo
+from .. import merging
+from ..models import Article
+from .actions import MergeActionMixin
+from .base import ArticleCountMixin, DeskAdmin, read_only_rest
 
 
 class LogoField(forms.ImageField):
@@ -47,45 +50,38 @@ class ProviderAliasInline(admin.TabularInline):
 
 
 @admin.register(Provider)
-class ProviderAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
+class ProviderAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
     form = ProviderAdminForm
     list_display = ["logo_thumbnail", "name", "domain", "article_count", "is_blocked"]
     list_display_links = ["name"]
     list_filter = ["is_blocked", "name_edited"]
     search_fields = ["name", "domain", "aliases__value"]
-    readonly_fields = ["name_edited", "logo_preview", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "name_edited", "domain", "is_blocked"]}),
         ("Logo", {"fields": ["logo_preview", "logo", "logo_url"]}),
         ("Record", {"classes": ["collapse"], "fields": ["created_at", "updated_at"]}),
     ]
+    readonly_fields = read_only_rest(fieldsets, ProviderAdminForm.Meta.fields)
     inlines = [ProviderAliasInline]
     actions = ["block", "unblock", "merge"]
-
-    def get_queryset(self, request):
-        """Counted per publisher shown, by a subquery on the provider index.
-
-        A joined ``Count("articles")`` would be multiplied by the alias join of a search.
-        """
-        from articles.models import Article
-
-        counts = (
-            Article.objects.filter(provider=OuterRef("pk"))
-            .order_by()
-            .values("provider")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
+    # Counted on the articles' provider index; a search's alias join cannot multiply it.
+    article_rows = (Article, "provider")
+    merge_objects = staticmethod(merging.merge_providers)
+    merge_message = (
+        "Merged {merged} publisher(s) into “{survivor}”: {result.articles_moved} article(s) "
+        "and {result.related_links_moved} related link(s) moved, "
+        "{result.aliases_added} alias(es) added."
+    )
+    merge_intro = (
+        "Choose the publisher that stays. The others' articles and related links "
+        "move to it, their names and domains become its aliases (so later imports "
+        "of those domains land on it), and they are deleted."
+    )
 
     def get_readonly_fields(self, request, obj=None):
         """The domain is the publisher's identity: set once, then merged, never edited."""
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, "domain"] if obj is not None else readonly
-
-    @admin.display(description="articles", ordering="article_count")
-    def article_count(self, provider):
-        return provider.article_count
 
     def _logo(self, provider, size):
         url = provider.display_logo_url
@@ -122,36 +118,3 @@ class ProviderAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     def unblock(self, request, queryset):
         count = queryset.filter(is_blocked=True).update(is_blocked=False)
         self.message_user(request, f"{count} publisher(s) unblocked.", messages.SUCCESS)
-
-    @admin.action(description="Merge selected publishers…", permissions=["change"])
-    def merge(self, request, queryset):
-        if queryset.count() < 2:
-            self.message_user(request, "Select at least two publishers to merge.", messages.WARNING)
-            return None
-        form = action_form(request, MergeForm, queryset=queryset.order_by("name"))
-        if form.is_bound and form.is_valid():
-            survivor = form.cleaned_data["survivor"]
-            others = list(queryset.exclude(pk=survivor.pk))
-            result = merging.merge_providers(survivor, others, user=request.user)
-            self.message_user(
-                request,
-                f"Merged {len(others)} publisher(s) into “{survivor}”: "
-                f"{result.articles_moved} article(s) and {result.related_links_moved} "
-                f"related link(s) moved, {result.aliases_added} alias(es) added.",
-                messages.SUCCESS,
-            )
-            return None
-        return intermediate_page(
-            self,
-            request,
-            queryset,
-            form,
-            action="merge",
-            title="Merge publishers",
-            intro=(
-                "Choose the publisher that stays. The others' articles and related links "
-                "move to it, their names and domains become its aliases (so later imports "
-                "of those domains land on it), and they are deleted."
-            ),
-            submit="Merge",
-        )

@@ -1,18 +1,37 @@
-"""Merging publishers: everything moves to the survivor, in one transaction."""
+"""Merging topics and publishers: everything moves to the survivor, and the history says so."""
 
 import pytest
-from django.contrib.admin.models import LogEntry
+from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 
-from articles.models import Article, RelatedLink
-from articles.tests.factories import make_article, make_provider, make_related
-from providers.merging import merge_providers
+from articles.merging import merge_providers, merge_topics
+from articles.models import Article, RelatedLink, Topic
 from providers.models import Provider, ProviderAlias
+
+from .factories import make_article, make_provider, make_related, make_topic
 
 pytestmark = pytest.mark.django_db
 
 
 def aliases(provider):
     return set(provider.aliases.values_list("kind", "value"))
+
+
+# --- Topics ---------------------------------------------------------------------------------
+
+
+def test_merge_topics_keeps_every_article_once(admin_user):
+    keep, dup1, dup2 = make_topic("Climate"), make_topic("Climate change"), make_topic("Warming")
+    both = make_article(topics=[keep, dup1])
+    two_merged = make_article(topics=[dup1, dup2])
+    only = make_article(topics=[dup2])
+    result = merge_topics(keep, [dup1, dup2], user=admin_user)
+    assert result.articles_moved == 2
+    assert set(Topic.objects.all()) == {keep}
+    assert set(keep.articles.all()) == {both, two_merged, only}
+    assert Article.topics.through.objects.count() == 3
+
+
+# --- Publishers ------------------------------------------------------------------------------
 
 
 def test_merge_moves_articles_links_and_keeps_names_and_domains_as_aliases(admin_user):
@@ -69,3 +88,32 @@ def test_merging_nothing_changes_nothing():
     survivor = make_provider()
     result = merge_providers(survivor, [survivor])
     assert result.merged == [] and Provider.objects.count() == 1
+
+
+# --- The admin's history ---------------------------------------------------------------------
+
+
+def test_a_merge_logs_each_merged_object_and_the_survivor(admin_user):
+    survivor, other = make_topic("AI"), make_topic("Machine learning")
+    merge_topics(survivor, [other], user=admin_user)
+
+    deleted = LogEntry.objects.get(action_flag=DELETION)
+    changed = LogEntry.objects.get(action_flag=CHANGE)
+    assert (deleted.object_repr, deleted.change_message) == ("Machine learning", "Merged into “AI”")
+    assert (changed.object_id, changed.change_message) == (
+        str(survivor.pk),
+        "Merged in “Machine learning”",
+    )
+
+
+def test_a_publisher_merge_names_the_merged_domains(admin_user):
+    survivor = make_provider("independent.co.uk", name="The Independent")
+    merge_providers(survivor, [make_provider("indy100.example", name="Indy")], user=admin_user)
+
+    changed = LogEntry.objects.get(action_flag=CHANGE)
+    assert changed.change_message == "Merged in “Indy” (indy100.example)"
+
+
+def test_a_merge_without_a_user_logs_nothing():
+    merge_topics(make_topic("Space"), [make_topic("Astronomy")])
+    assert not LogEntry.objects.exists()

@@ -9,9 +9,10 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
-from articles.tests.admin_helpers import action_post, make_editor
-from articles.tests.factories import make_article, make_provider
 from providers.models import Provider, ProviderAlias
+
+from .admin_helpers import action_post, make_editor
+from .factories import make_article, make_provider
 
 pytestmark = pytest.mark.django_db
 
@@ -110,17 +111,6 @@ def test_bad_logos_get_a_clear_form_error(editor_client, name, content, message)
     assert message in errors
     provider.refresh_from_db()
     assert not provider.logo
-
-
-def test_validator_rejects_an_oversized_image_directly():
-    from django.core.exceptions import ValidationError
-
-    from providers.validators import validate_logo
-
-    with pytest.raises(ValidationError) as excinfo:
-        validate_logo(io.BytesIO(png_bytes((5000, 5000))))
-    assert excinfo.value.code == "logo_too_large"
-    validate_logo(io.BytesIO(png_bytes((100, 100), "JPEG")))
 
 
 def test_block_and_unblock_actions(editor_client):

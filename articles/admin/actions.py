@@ -1,4 +1,13 @@
-"""Helpers for admin actions that ask one more question on an intermediate page."""
+"""Admin actions that ask one more question, and the one merge action.
+
+``action_form`` and ``intermediate_page`` make an action's intermediate page (a schedule,
+a topic, a merge's survivor). ``MergeActionMixin`` is the one merge action topics and
+publishers share, set by three class attributes (as Django's ``delete_selected`` is one
+action over ModelAdmin hooks). ``ValidSelectionMixin`` keeps a malformed selection from
+a 500.
+"""
+
+from typing import NamedTuple
 
 from django import forms
 from django.contrib import admin, messages
@@ -42,7 +51,16 @@ def action_form(request, form_class, **kwargs):
     return form_class(**kwargs)
 
 
-def intermediate_page(modeladmin, request, queryset, form, *, action, title, intro, submit):
+class Page(NamedTuple):
+    """The words of an intermediate page, and the action its form posts back to."""
+
+    action: str
+    title: str
+    intro: str
+    submit: str
+
+
+def intermediate_page(modeladmin, request, queryset, form, page):
     """Render the page that asks the action's question about the selected objects."""
     opts = modeladmin.model._meta
     # "Select all N" comes back as select_across=1 (the admin then ignores the ids), so a
@@ -52,13 +70,13 @@ def intermediate_page(modeladmin, request, queryset, form, *, action, title, int
     selected_ids = [str(pk) for pk in (ids[:1] if select_across else ids)]
     context = {
         **modeladmin.admin_site.each_context(request),
-        "title": title,
-        "intro": intro,
-        "submit": submit,
+        "title": page.title,
+        "intro": page.intro,
+        "submit": page.submit,
         "form": form,
         "objects": queryset[:200],
         "object_count": queryset.count(),
-        "action": action,
+        "action": page.action,
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         "selected_ids": selected_ids,
         "select_across": select_across,
@@ -67,3 +85,34 @@ def intermediate_page(modeladmin, request, queryset, form, *, action, title, int
         "media": modeladmin.media + form.media,
     }
     return TemplateResponse(request, "admin/intermediate_action.html", context)
+
+
+class MergeActionMixin:
+    """The "merge" action: pick a survivor among the selected objects, then merge.
+
+    An admin sets ``merge_objects`` (the service as a ``staticmethod``, taking
+    ``(survivor, others, user=)`` and returning a result), ``merge_message`` (formatted
+    with ``merged``, ``survivor`` and the ``result``) and ``merge_intro`` (what the page
+    tells the editor). Messages and titles name the model by its verbose name.
+    """
+
+    merge_objects = None
+    merge_message = ""
+    merge_intro = ""
+
+    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["change"])
+    def merge(self, request, queryset):
+        plural = self.opts.verbose_name_plural
+        if queryset.count() < 2:
+            self.message_user(request, f"Select at least two {plural} to merge.", messages.WARNING)
+            return None
+        form = action_form(request, MergeForm, queryset=queryset.order_by("name"))
+        if not (form.is_bound and form.is_valid()):
+            page = Page("merge", f"Merge {plural}", self.merge_intro, "Merge")
+            return intermediate_page(self, request, queryset, form, page)
+        survivor = form.cleaned_data["survivor"]
+        others = list(queryset.exclude(pk=survivor.pk))
+        result = self.merge_objects(survivor, others, user=request.user)
+        message = self.merge_message.format(merged=len(others), survivor=survivor, result=result)
+        self.message_user(request, message, messages.SUCCESS)
+        return None

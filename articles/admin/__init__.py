@@ -1,0 +1,22 @@
+"""The editorial admin: the review queue first, then topics, publishers, imports, history.
+
+One module a page of the desk, each registering its own admin class:
+
+- ``articles``: the review queue and the article change page (``ArticleAdmin``);
+- ``decisions``: the table of moderation decisions, from which the queue's bulk
+  actions, the change page's buttons and the one-article pages are made;
+- ``topics`` and ``publishers``: renamed, counted and merged, by one merge action;
+- ``imports`` and ``history``: records the system keeps, read-only;
+- ``filters``, ``actions`` and ``base``: the pieces these share.
+
+Dependencies point one way: these modules call the services (``articles.moderation``,
+``articles.merging``) and the models; nothing outside the admin imports them.
+"""
+
+from .articles import ArticleAdmin
+from .history import StatusChangeAdmin
+from .imports import ImportRunAdmin
+from .publishers import ProviderAdmin
+from .topics import TopicAdmin
+
+__all__ = ["ArticleAdmin", "ImportRunAdmin", "ProviderAdmin", "StatusChangeAdmin", "TopicAdmin"]

@@ -1,0 +1,274 @@
+"""The review queue and the article change page.
+
+``ArticleAdmin`` is the queue's columns, filters and change form; moderation comes from
+the decision table (``.decisions``), the queue's topic actions from ``articles.moderation``.
+An editor's change to a feed field is recorded by ``Article.mark_edited``.
+"""
+
+from django.contrib import admin, messages
+from django.contrib.admin import widgets
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.db import models
+from django.db.models import Prefetch
+from django.utils.html import format_html
+
+from newsroom.paginators import BoundedCountPaginator
+
+from .. import moderation
+from ..forms import ArticleAdminForm, StoredTextField, TopicChoiceForm
+from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
+from .actions import Page, action_form, intermediate_page
+from .base import DeskAdmin, ReadOnlyAdminMixin, read_only_rest
+from .decisions import ModerationAdminMixin, bulk_actions
+from .filters import HasImageFilter, HeatFilter, PublisherFilter, QualityFilter, StatusFilter
+
+THUMB_WIDTH = 64
+TOPIC_INTRO = "Topics an editor sets are kept when the feed is imported again."
+ADD_TOPIC = Page("add_topic", "Add a topic", TOPIC_INTRO, "Add topic")
+REMOVE_TOPIC = Page("remove_topic", "Remove a topic", TOPIC_INTRO, "Remove topic")
+
+
+def thumbnail(url, width, height, max_width=THUMB_WIDTH):
+    """A small ``<img>`` with width and height, scaled to ``max_width``."""
+    if not url:
+        return "—"
+    if width and height:
+        height = max(1, round(height * max_width / width))
+    else:
+        height = round(max_width * 9 / 16)
+    return format_html(
+        '<img src="{}" width="{}" height="{}" alt="" loading="lazy" class="nr-thumb">',
+        url,
+        max_width,
+        height,
+    )
+
+
+# --- Inlines ---------------------------------------------------------------------------
+
+
+class ArticleImageInline(admin.TabularInline):
+    model = ArticleImage
+    extra = 0
+    fields = ["preview", "position", "url", "width", "height", "title"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="image")
+    def preview(self, image):
+        return thumbnail(image.url, image.width, image.height, max_width=96)
+
+
+class RelatedLinkInline(admin.TabularInline):
+    """The feed's related coverage: editors only hide or unhide links."""
+
+    model = RelatedLink
+    fk_name = "article"
+    extra = 0
+    can_delete = False
+    fields = ["title", "provider", "published_at", "link", "is_hidden"]
+    readonly_fields = ["title", "provider", "published_at", "link"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("provider")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="URL")
+    def link(self, related):
+        return format_html('<a href="{}" rel="noopener">{}</a>', related.source_url, related.url)
+
+
+class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
+    """The article's moderation history, read-only."""
+
+    model = StatusChange
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "moderation history"
+    fields = ["changed_at", "changed_by", "from_status", "to_status", "publish_at", "note"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("changed_by")
+
+
+# --- Articles --------------------------------------------------------------------------
+
+
+@admin.register(Article)
+class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
+    list_display = [
+        "lead_thumbnail",
+        "title",
+        "publisher",
+        "status_display",
+        "heat",
+        "quality",
+        "published",
+        "topic_list",
+    ]
+    list_display_links = ["title"]
+    list_filter = [
+        StatusFilter,
+        ("provider", PublisherFilter),
+        ("topics", admin.RelatedFieldListFilter),
+        "published_at",
+        QualityFilter,
+        HeatFilter,
+        HasImageFilter,
+    ]
+    # Publishers come by prefetch, not a join: a single-table query lets the database
+    # walk the (status, score) indexes for every sort order.
+    list_select_related = False
+    search_fields = ["title", "excerpt", "url", "provider__name"]
+    ordering = ["-heat", "-quality", "-published_at"]  # see get_ordering
+    list_per_page = 50
+    list_max_show_all = 200
+    paginator = BoundedCountPaginator
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    autocomplete_fields = ["topics"]
+    form = ArticleAdminForm
+    # Text comes back as stored unless the editor changed it (see StoredTextField), so an
+    # untouched title or excerpt is never marked editor-owned by a save.
+    formfield_overrides = {
+        models.CharField: {"strip": False, "widget": widgets.AdminTextInputWidget},
+        models.TextField: {"form_class": StoredTextField, "widget": widgets.AdminTextareaWidget},
+    }
+    actions = [*bulk_actions(), "add_topic", "remove_topic"]
+    inlines = [ArticleImageInline, RelatedLinkInline, StatusChangeInline]
+    fieldsets = [
+        (None, {"fields": ["title", "excerpt", "category", "topics", "editor_owned"]}),
+        (
+            "Moderation",
+            {"fields": ["status_display", "publish_at", "moderated_by", "moderated_at"]},
+        ),
+        (
+            "Feed metadata",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "provider",
+                    "kind",
+                    "published_at",
+                    ("quality", "heat"),
+                    "url",
+                    "source_url",
+                    "url_style",
+                    "amp_url",
+                    "cdn_amp_url",
+                    "slug",
+                    "secured_summary",
+                    "source_file",
+                    "content_hash",
+                    "imported_at",
+                    ("created_at", "updated_at"),
+                ],
+            },
+        ),
+    ]
+    # What an editor may change is the feed fields they can own; the rest is shown only.
+    readonly_fields = read_only_rest(fieldsets, Article.EDITABLE_FEED_FIELDS)
+
+    def get_ordering(self, request):
+        """The queue: hottest, then best, then newest; unscored last on every database."""
+        return score_ordering("heat", "quality")
+
+    def get_queryset(self, request):
+        images = ArticleImage.objects.order_by("position")
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("provider", Prefetch("images", queryset=images), "topics")
+        )
+
+    def has_add_permission(self, request):
+        """Articles come from imports only: their identity is the feed's URL."""
+        return False
+
+    class Media:
+        css = {"all": ["admin-newsroom/admin.css"]}
+
+    def action_checkbox(self, article):
+        """Django's checkbox, without a template render per row (a third of the page time)."""
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            article.pk,
+            f"Select this object for an action - {article}",
+        )
+
+    # Columns and read-only fields.
+
+    @admin.display(description="publisher", ordering="provider__name")
+    def publisher(self, article):
+        return article.provider
+
+    @admin.display(description="published", ordering="published_at")
+    def published(self, article):
+        return article.published_at
+
+    @admin.display(description="image")
+    def lead_thumbnail(self, article):
+        image = article.lead_image
+        if image is None:
+            return "—"
+        return thumbnail(image.url, image.width, image.height)
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, article):
+        if article.is_scheduled:
+            return f"scheduled for {article.publish_at:%Y-%m-%d %H:%M} UTC"
+        return article.get_status_display()
+
+    @admin.display(description="topics")
+    def topic_list(self, article):
+        return ", ".join(topic.name for topic in article.topics.all()) or "—"
+
+    @admin.display(description="encrypted body")
+    def secured_summary(self, article):
+        size = len(article.secured.encode())
+        return f"encrypted body, {size} bytes" if size else "none"
+
+    @admin.display(description="editor-owned fields")
+    def editor_owned(self, article):
+        owned = article.editor_owned_fields
+        if not owned:
+            *others, last = Article.EDITABLE_FEED_FIELDS
+            return f"none: imports may refresh {', '.join(others)} and {last}"
+        return format_html(
+            "{} <span class='help'>(imports leave these alone)</span>",
+            ", ".join(owned),
+        )
+
+    def save_model(self, request, obj, form, change):
+        """Remember the feed fields an editor changed, so imports never overwrite them."""
+        obj.mark_edited(
+            *(name for name in Article.EDITABLE_FEED_FIELDS if name in form.changed_data)
+        )
+        super().save_model(request, obj, form, change)
+
+    # The queue's topic actions, which ask for the topic on an intermediate page.
+
+    def _topic_action(self, request, queryset, *, add):
+        form = action_form(request, TopicChoiceForm)
+        if not (form.is_bound and form.is_valid()):
+            page = ADD_TOPIC if add else REMOVE_TOPIC
+            return intermediate_page(self, request, queryset, form, page)
+        topic = form.cleaned_data["topic"]
+        if add:
+            change, verb = moderation.add_topic, "given the topic"
+        else:
+            change, verb = moderation.remove_topic, "taken out of the topic"
+        changed = change(list(queryset), topic, request.user)
+        self.message_user(request, f"{len(changed)} article(s) {verb} “{topic}”.", messages.SUCCESS)
+        return None
+
+    @admin.action(description="Add a topic to selected articles…", permissions=["change"])
+    def add_topic(self, request, queryset):
+        return self._topic_action(request, queryset, add=True)
+
+    @admin.action(description="Remove a topic from selected articles…", permissions=["change"])
+    def remove_topic(self, request, queryset):
+        return self._topic_action(request, queryset, add=False)

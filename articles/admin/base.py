@@ -1,0 +1,76 @@
+"""What the desk's admin classes share: bounded search, counts, read-only records.
+
+``DeskAdmin`` is the base of every editable admin here (articles, topics, publishers);
+``ReadOnlyAdminMixin`` marks records the system keeps; ``read_only_rest`` derives an
+admin's read-only fields from its fieldsets, so the two are never restated.
+"""
+
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils.text import smart_split
+
+from .actions import ValidSelectionMixin
+
+# More words than anyone types; each one is another AND-ed condition over every
+# search field, and past about 1,000 SQLite gives up ("Expression tree is too large").
+MAX_SEARCH_WORDS = 20
+
+
+def read_only_rest(fieldsets, editable):
+    """Every field the fieldsets show, except the ``editable`` ones, in their order."""
+    return [name for name in flatten_fieldsets(fieldsets) if name not in editable]
+
+
+class BoundedSearchMixin:
+    """Search on the first ``MAX_SEARCH_WORDS`` words of the query only."""
+
+    def get_search_results(self, request, queryset, search_term):
+        words = list(smart_split(search_term))
+        if len(words) > MAX_SEARCH_WORDS:
+            search_term = " ".join(words[:MAX_SEARCH_WORDS])
+        return super().get_search_results(request, queryset, search_term)
+
+
+class DeskAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
+    """An editable model on the desk: bounded search, actions safe on any posted id."""
+
+
+class ArticleCountMixin:
+    """A sortable "articles" column, counted per row shown by a subquery.
+
+    ``article_rows`` names the rows that point at this admin's objects, as a model and
+    its foreign key (``(Article, "provider")``). A joined ``Count`` would be multiplied
+    by any join a search adds (a publisher's aliases) and need a GROUP BY to sort.
+    """
+
+    article_rows = None
+
+    def get_queryset(self, request):
+        model, key = self.article_rows
+        counts = (
+            model.objects.filter(**{key: OuterRef("pk")})
+            .order_by()
+            .values(key)
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(article_count=Coalesce(Subquery(counts), 0))
+
+    @admin.display(description="articles", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+
+class ReadOnlyAdminMixin:
+    """Records kept by the system: anyone allowed to view them may only look."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,195 @@
+"""The moderation decisions, as one table, and the admin made from it.
+
+Each row of ``DECISIONS`` is one decision an editor takes on articles: where it leads
+(a status, perhaps at a time) and how the admin words it. From that table
+``ModerationAdminMixin`` makes all three ways to decide:
+
+- the bulk actions on the review queue (``bulk_actions()``), one per row;
+- the buttons on an article's change page, for the decisions that would change it;
+- the one-article page behind each button (``moderate_view``), which asks for a note.
+
+The status change itself is ``articles.moderation.change_status``; nothing here repeats
+what it records.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from .. import moderation
+from ..forms import ModerationForm, ScheduleForm
+from ..models import Article
+from .actions import Page, action_form, intermediate_page
+
+Status = Article.Status
+MODERATE_URL_NAME = "articles_article_moderate"
+
+
+@dataclass(frozen=True)
+class Decision:
+    slug: str  # in the one-article page's URL
+    action: str  # the bulk action's name
+    label: str  # the button, the page's title and its submit button
+    description: str  # the bulk action in the queue's menu
+    done: str  # "N article(s) …" after a bulk action
+    to_status: str
+    schedules: bool = False  # asks for a time: readers see the articles from then on
+    intro: str = ""  # what the bulk action's page (``page``) tells the editor
+
+    @property
+    def form_class(self):
+        return ScheduleForm if self.schedules else ModerationForm
+
+    @property
+    def page(self):
+        """The bulk action's intermediate page, for a decision that asks."""
+        return Page(self.action, f"{self.label} articles", self.intro, self.label)
+
+    def applies_to(self, article):
+        """Whether the decision would change ``article``: it is not there yet, or it is
+        scheduled (publishing now brings it forward); a schedule can always be moved."""
+        return self.schedules or article.status != self.to_status or article.is_scheduled
+
+    def apply(self, articles, user, data):
+        """Take the decision on ``articles`` with a form's ``data``; the articles changed."""
+        note = data.get("note", "")
+        if self.schedules:
+            return moderation.schedule(articles, user, data["publish_at"], note=note)
+        return moderation.change_status(articles, self.to_status, user, note=note)
+
+
+DECISIONS = (
+    Decision(
+        slug="publish",
+        action="publish",
+        label="Publish now",
+        description="Publish selected articles now",
+        done="published",
+        to_status=Status.PUBLISHED,
+    ),
+    Decision(
+        slug="reject",
+        action="reject",
+        label="Reject",
+        description="Reject selected articles",
+        done="rejected",
+        to_status=Status.REJECTED,
+    ),
+    Decision(
+        slug="pending",
+        action="send_back",
+        label="Send back to pending",
+        description="Send selected articles back to pending",
+        done="sent back to pending",
+        to_status=Status.PENDING,
+    ),
+    Decision(
+        slug="schedule",
+        action="schedule",
+        label="Schedule",
+        description="Schedule selected articles…",
+        done="scheduled",
+        to_status=Status.PUBLISHED,
+        schedules=True,
+        intro="These articles become visible to readers at the time you choose.",
+    ),
+)
+BY_SLUG = {decision.slug: decision for decision in DECISIONS}
+
+
+def bulk_action(decision):
+    """The queue's action for ``decision`` (a function, as ``ModelAdmin.actions`` allows)."""
+
+    @admin.action(description=decision.description, permissions=["publish"])
+    def action(modeladmin, request, queryset):
+        return modeladmin.decide_in_bulk(request, queryset, decision)
+
+    action.__name__ = decision.action
+    return action
+
+
+def bulk_actions():
+    return [bulk_action(decision) for decision in DECISIONS]
+
+
+class ModerationAdminMixin:
+    """Bulk actions, change-page buttons and one-article pages for ``DECISIONS``."""
+
+    moderate_template = "admin/articles/article/moderate.html"
+
+    def has_publish_permission(self, request, obj=None):
+        return request.user.has_perm(f"{self.opts.app_label}.publish_article")
+
+    def decide_in_bulk(self, request, queryset, decision):
+        """The queue's action: at once, or once its page was answered for a schedule."""
+        form = action_form(request, decision.form_class) if decision.schedules else None
+        if form is not None and not (form.is_bound and form.is_valid()):
+            return intermediate_page(self, request, queryset, form, decision.page)
+        articles = list(queryset)
+        changed = decision.apply(articles, request.user, form.cleaned_data if form else {})
+        message = f"{len(changed)} article(s) {decision.done}."
+        if skipped := len(articles) - len(changed):
+            message += f" {skipped} already were, left as they were."
+        self.message_user(request, message, messages.SUCCESS)
+        return None
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/moderate/<slug:decision>/",
+                self.admin_site.admin_view(self.moderate_view),
+                name=MODERATE_URL_NAME,
+            ),
+            *super().get_urls(),
+        ]
+
+    def moderation_links(self, request, article):
+        if not self.has_publish_permission(request):
+            return []
+        return [
+            (
+                decision.label,
+                reverse(f"admin:{MODERATE_URL_NAME}", args=[article.pk, decision.slug]),
+            )
+            for decision in DECISIONS
+            if decision.applies_to(article)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "moderation_links": self.moderation_links(request, article) if article else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def moderate_view(self, request, object_id, decision):
+        if decision not in BY_SLUG:
+            raise Http404("No such moderation decision.")
+        if not self.has_publish_permission(request):
+            raise PermissionDenied
+        # get_object() answers None for a missing id and for one that is not a number.
+        article = self.get_object(request, object_id)
+        if article is None:
+            raise Http404("No such article.")
+        decision = BY_SLUG[decision]
+        form = decision.form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            decision.apply(article, request.user, form.cleaned_data)
+            self.message_user(request, f"{decision.label}: done for “{article}”.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{decision.label}: {article}",
+            "decision_label": decision.label,
+            "form": form,
+            "original": article,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, self.moderate_template, context)
