@@ -15,6 +15,7 @@ from django.db import transaction
 from providers.models import Provider, ProviderAlias
 
 from .models import Article, RelatedLink, Topic
+from .pagecache import content_changed
 
 Kind = ProviderAlias.Kind
 
@@ -77,6 +78,7 @@ def merge_topics(survivor, others, user=None):
     Article.objects.filter(pk__in=touched).mark_edited("topics")
     log_merge(user, survivor, others)
     Topic.objects.filter(pk__in=[topic.pk for topic in others]).delete()
+    content_changed()
     return TopicMergeResult(survivor, others, len(moving))
 
 
@@ -134,4 +136,5 @@ def merge_providers(survivor, others, user=None):
 
     log_merge(user, survivor, others, describe=lambda p: f"“{p}” ({p.domain})")
     Provider.objects.filter(pk__in=other_ids).delete()
+    content_changed()
     return ProviderMergeResult(survivor, others, articles_moved, links_moved, len(new_aliases))

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Article, StatusChange
+from .pagecache import content_changed
 
 Status = Article.Status
 
@@ -85,6 +86,7 @@ def change_status(articles, to_status, user, note="", publish_at=None):
     if note:
         message = f"{message}: {note}"
     _log(user, changed, message)
+    content_changed()
     for article in changed:
         article.status, article.publish_at = to_status, publish_at
     return changed
@@ -134,6 +136,7 @@ def add_topic(articles, topic, user):
     )
     _mark_topics_edited([article.pk for article in changed])
     _log(user, changed, f"Added topic “{topic}”")
+    content_changed()
     return changed
 
 
@@ -148,4 +151,5 @@ def remove_topic(articles, topic, user):
     rows.delete()
     _mark_topics_edited([article.pk for article in changed])
     _log(user, changed, f"Removed topic “{topic}”")
+    content_changed()
     return changed

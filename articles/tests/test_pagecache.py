@@ -216,3 +216,122 @@ def test_an_import_shows_on_the_next_request(client, page_cache, tmp_path):
 
     assert result.created == 1
     assert record["title"] in client.get("/").text
+
+
+# --- every kind of change readers could see ----------------------------------------------
+
+
+def _user(django_user_model):
+    return django_user_model.objects.create_user("desk-editor", password="x", is_staff=True)
+
+
+def _publish(article, user):
+    from articles import moderation
+
+    article_pending = make_article(title="Waiting in the queue", status=Article.Status.PENDING)
+    moderation.publish([article_pending], user)
+    return "Waiting in the queue", True
+
+
+def _reject(article, user):
+    from articles import moderation
+
+    moderation.reject([article], user)
+    return article.title, False
+
+
+def _send_back(article, user):
+    from articles import moderation
+
+    moderation.send_back([article], user)
+    return article.title, False
+
+
+def _schedule(article, user):
+    from articles import moderation
+
+    moderation.schedule([article], user, timezone.now() + timedelta(days=1))
+    return article.title, False
+
+
+def _edit_title(article, user):
+    article.title = "An editor's better headline"
+    article.save()
+    return "An editor&#x27;s better headline", True
+
+
+def _block_publisher(article, user):
+    article.provider.is_blocked = True
+    article.provider.save()
+    return article.title, False
+
+
+def _merge_publisher(article, user):
+    from articles.merging import merge_providers
+
+    survivor = make_provider(name="The Surviving Gazette")
+    merge_providers(survivor, [article.provider], user)
+    return "The Surviving Gazette", True
+
+
+def _rename_topic(article, user):
+    topic = article.topics.get()
+    topic.name = "Renamed topic"
+    topic.save()
+    return "Renamed topic", True
+
+
+def _merge_topic(article, user):
+    from articles.merging import merge_topics
+    from articles.tests.factories import make_topic
+
+    survivor = make_topic("Surviving topic")
+    merge_topics(survivor, [article.topics.get()], user)
+    return "Surviving topic", True
+
+
+def _add_topic(article, user):
+    from articles import moderation
+    from articles.tests.factories import make_topic
+
+    moderation.add_topic([article], make_topic("Freshly added topic"), user)
+    return "Freshly added topic", True
+
+
+def _hide_related(article, user):
+    link = article.related_links.get()
+    link.is_hidden = True
+    link.save()
+    return link.title, False
+
+
+CHANGES = [
+    _publish,
+    _reject,
+    _send_back,
+    _schedule,
+    _edit_title,
+    _block_publisher,
+    _merge_publisher,
+    _rename_topic,
+    _merge_topic,
+    _add_topic,
+    _hide_related,
+]
+
+
+@pytest.mark.parametrize("change", CHANGES, ids=[c.__name__.strip("_") for c in CHANGES])
+def test_every_change_shows_on_the_next_request(client, page_cache, change, django_user_model):
+    from articles.tests.factories import make_related, make_topic
+
+    article = make_article(title="The story on the page", topics=[make_topic("First topic")])
+    make_related(article, title="Coverage elsewhere")
+    url = "/" if change is not _hide_related else article.get_absolute_url()
+    if change in (_rename_topic, _merge_topic, _add_topic):
+        url = article.get_absolute_url()
+    client.get(url)
+    assert client.get(url).status_code == 200  # now cached
+
+    text, visible = change(article, _user(django_user_model))
+
+    assert (text in client.get(url).text) is visible
