@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.html import format_html
@@ -12,17 +11,8 @@ from newsroom.admin_search import BoundedSearchMixin
 
 from . import merging
 from .domains import DOMAIN_RE, normalize_domain
+from .forms import LogoField
 from .models import Provider, ProviderAlias
-from .validators import validate_logo
-
-
-class LogoField(forms.ImageField):
-    """An image upload checked by ``validate_logo`` (size first, before any decoding)."""
-
-    def to_python(self, data):
-        if isinstance(data, UploadedFile):
-            validate_logo(data)
-        return super().to_python(data)
 
 
 class ProviderAdminForm(forms.ModelForm):
