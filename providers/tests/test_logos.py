@@ -15,6 +15,7 @@ from PIL.PngImagePlugin import PngInfo
 from articles.tests.admin_helpers import make_editor
 from articles.tests.factories import make_provider
 from providers.forms import LogoField
+from providers.merging import merge_providers
 from providers.models import Provider, logo_upload_to
 
 pytestmark = pytest.mark.django_db
@@ -203,7 +204,7 @@ def test_a_small_png_that_decodes_to_64_mib_is_refused_undecoded(no_decoding):
     assert error.code == "logo_too_large" and "16 megapixels" in error.messages[0]
 
 
-def test_a_huge_one_bit_png_is_refused_undecoded(no_decoding):
+def test_an_8192_square_png_of_64_mib_is_refused_undecoded(no_decoding):
     content = png((8192, 8192), "L")
     assert len(content) < 300_000
     assert refusal("logo.png", content).code == "logo_too_large"
@@ -237,6 +238,22 @@ def test_the_stored_name_is_not_the_uploaders(editor_client):
 def test_upload_to_keeps_only_an_allowed_extension(filename, suffix):
     name = logo_upload_to(None, filename)
     assert re.fullmatch(r"providers/logos/[0-9a-f]{32}" + re.escape(suffix), name)
+
+
+def test_a_long_upload_name_does_not_matter(editor_client):
+    provider = make_provider()
+    response = post_logo(editor_client, provider, logo=upload("l" * 200 + ".png", png()))
+    assert response.status_code == 302
+    provider.refresh_from_db()
+    assert STORED_NAME.fullmatch(provider.logo.name)
+
+
+def test_the_admin_file_input_offers_only_the_allowed_formats(editor_client):
+    provider = make_provider()
+    response = editor_client.get(reverse("admin:providers_provider_change", args=[provider.pk]))
+    assert 'accept="image/png,image/jpeg,image/webp,image/gif,.png,.jpg,.jpeg,.webp,.gif"' in (
+        response.content.decode()
+    )
 
 
 # Old files deleted, once the change has committed.
@@ -306,3 +323,11 @@ def test_a_file_another_row_still_uses_is_kept(django_capture_on_commit_callback
         provider.delete()
     assert len(callbacks) == 1
     assert twin.logo.storage.exists(twin.logo.name)
+
+
+def test_merged_away_publishers_logos_are_deleted(django_capture_on_commit_callbacks):
+    survivor, other = provider_with_logo(), provider_with_logo()
+    storage = survivor.logo.storage
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_providers(survivor, [other])
+    assert storage.exists(survivor.logo.name) and not storage.exists(other.logo.name)
