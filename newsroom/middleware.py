@@ -1,6 +1,42 @@
-"""Requests no view here can answer sensibly, turned away before they reach one."""
+"""Requests no view here can answer sensibly, turned away before they reach one.
 
-from django.http import HttpResponseBadRequest
+``LimitRequestBodyMiddleware`` comes first in ``MIDDLEWARE``: it refuses a body by its
+declared length before anything reads it. ``RejectNulBytesMiddleware`` comes after
+``CsrfViewMiddleware``: it checks the query string as the request arrives, and a posted
+form only once CSRF has let the request through, so a forged POST is never parsed here.
+"""
+
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseBadRequest
+
+
+class LimitRequestBodyMiddleware:
+    """A body over ``REQUEST_MAX_BYTES`` is a 413, decided from Content-Length alone.
+
+    Under WSGI, Django never reads more of a body than its Content-Length declares, so
+    the header is the whole story: a malformed one is a 400, and a body sent chunked
+    (Transfer-Encoding, no length to check) is a 411 Length Required rather than being
+    silently read as empty.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "HTTP_TRANSFER_ENCODING" in request.META:
+            return HttpResponse(
+                "Send a Content-Length.", status=411, content_type="text/plain; charset=utf-8"
+            )
+        declared = request.META.get("CONTENT_LENGTH") or "0"
+        if not declared.isascii() or not declared.isdigit():
+            return HttpResponseBadRequest("Bad Content-Length.")
+        if int(declared) > settings.REQUEST_MAX_BYTES:
+            return HttpResponse(
+                f"Request bodies are limited to {settings.REQUEST_MAX_BYTES} bytes.",
+                status=413,
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
 
 
 class RejectNulBytesMiddleware:
@@ -9,15 +45,28 @@ class RejectNulBytesMiddleware:
     No form on the site or in the admin accepts one, and PostgreSQL refuses it in any
     query, so a filter that passes a parameter to the database unchecked (the admin's
     own list filters, say) raised a DataError: a 500 instead of an answer.
+
+    The query string is checked on the way in; the POST body in ``process_view``, which
+    runs after ``CsrfViewMiddleware``'s (this middleware is listed after it) and only if
+    that one let the request through.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if _has_nul(request.GET) or (request.method == "POST" and _has_nul(request.POST)):
-            return HttpResponseBadRequest("NUL bytes are not allowed in parameters.")
+        if _has_nul(request.GET):
+            return _nul_refused()
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method == "POST" and _has_nul(request.POST):
+            return _nul_refused()
+        return None
+
+
+def _nul_refused():
+    return HttpResponseBadRequest("NUL bytes are not allowed in parameters.")
 
 
 def _has_nul(params):

@@ -1,8 +1,25 @@
-from django.db import models
+import uuid
+
+from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 
 from newsroom.fields import URLField
+
+from .validators import ALLOWED_EXTENSIONS, logo_extension
+
+
+def logo_upload_to(instance, filename):
+    """A fresh random name: whoever uploads a logo never chooses where it is stored.
+
+    Only the extension is kept, and only one of the allowed ones (``LogoField`` names
+    every file it cleans ``logo.<ext>`` after the format it detected).
+    """
+    extension = logo_extension(filename)
+    suffix = f".{extension}" if extension in ALLOWED_EXTENSIONS else ""
+    return f"providers/logos/{uuid.uuid4().hex}{suffix}"
 
 
 class ProviderManager(models.Manager):
@@ -21,7 +38,7 @@ class Provider(models.Model):
         help_text="Imports never overwrite a name an editor set.",
     )
     logo_url = URLField("logo URL", max_length=2000, blank=True)
-    logo = models.ImageField(upload_to="providers/logos/", blank=True)
+    logo = models.ImageField(upload_to=logo_upload_to, blank=True)
     is_blocked = models.BooleanField(
         "blocked", default=False, help_text="A blocked publisher's articles never reach readers."
     )
@@ -53,6 +70,46 @@ class Provider(models.Model):
         if self.logo:
             return self.logo.url
         return self.logo_url
+
+
+def delete_unused_logo(name, using=None):
+    """Delete a logo's file once the transaction commits, unless a row still uses it.
+
+    A rolled-back save or delete keeps the file its row still names; ``robust`` so a
+    storage error is logged rather than turned into an error for a change already made.
+    """
+    if not name:
+        return
+    storage = Provider._meta.get_field("logo").storage
+
+    def delete():
+        if not Provider.objects.using(using).filter(logo=name).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete, using=using, robust=True)
+
+
+@receiver(pre_save, sender=Provider)
+def _remember_stored_logo(sender, instance, raw, using, update_fields, **kwargs):
+    """Note the logo the row had, so that ``post_save`` can tell it was replaced."""
+    instance._stored_logo = None
+    if raw or instance.pk is None or (update_fields is not None and "logo" not in update_fields):
+        return
+    instance._stored_logo = (
+        Provider.objects.using(using).filter(pk=instance.pk).values_list("logo", flat=True).first()
+    )
+
+
+@receiver(post_save, sender=Provider)
+def _delete_replaced_logo(sender, instance, using, **kwargs):
+    stored = getattr(instance, "_stored_logo", None)
+    if stored and stored != instance.logo.name:
+        delete_unused_logo(stored, using=using)
+
+
+@receiver(post_delete, sender=Provider)
+def _delete_logo_of_deleted_provider(sender, instance, using, **kwargs):
+    delete_unused_logo(instance.logo.name, using=using)
 
 
 class ProviderAlias(models.Model):

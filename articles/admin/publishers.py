@@ -6,26 +6,16 @@ alone (its domain's spelling, its logo's limits) comes from the ``providers`` ap
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.files.uploadedfile import UploadedFile
 from django.utils.html import format_html
 
 from providers.domains import DOMAIN_RE, normalize_domain
+from providers.forms import LogoField
 from providers.models import Provider, ProviderAlias
-from providers.validators import validate_logo
 
 from .. import merging
 from ..models import Article
 from .actions import MergeActionMixin
 from .base import ArticleCountMixin, DeskAdmin, read_only_rest
-
-
-class LogoField(forms.ImageField):
-    """An image upload checked by ``validate_logo`` (size first, before any decoding)."""
-
-    def to_python(self, data):
-        if isinstance(data, UploadedFile):
-            validate_logo(data)
-        return super().to_python(data)
 
 
 class ProviderAdminForm(forms.ModelForm):

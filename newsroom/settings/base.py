@@ -35,14 +35,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "newsroom.middleware.LimitRequestBodyMiddleware",  # first: before anything reads a body
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "newsroom.middleware.RejectNulBytesMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "newsroom.middleware.RejectNulBytesMiddleware",  # after CSRF: reads no forged body
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -125,6 +126,12 @@ PAGE_CACHE_CDN_MAX_AGE = env.int("PAGE_CACHE_CDN_MAX_AGE", default=0)
 PAGE_CACHE_EXCLUDE = ["admin/", "accounts/", "healthz"]
 # Seed files larger than this are rejected before parsing.
 SEED_MAX_BYTES = env.int("SEED_MAX_BYTES", default=1024 * 1024)
+# Request bodies declaring more are refused (413) before they are read. Within it, form
+# fields are held in memory up to DATA_UPLOAD_MAX_MEMORY_SIZE (else a 400), and an upload
+# larger than a logo may be (2 MB) goes to a temporary file until its form refuses it.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
 
 LOGGING = {
     "version": 1,
