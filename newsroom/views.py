@@ -5,11 +5,12 @@ import secrets
 
 from axes.helpers import get_client_username, get_cool_off
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
 from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import connection
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views import static
 from django.views.decorators.cache import never_cache
@@ -34,6 +35,7 @@ def healthz(request):
             cursor.execute("SELECT 1")
     except Exception as exc:  # noqa: BLE001 - any database error means unhealthy
         return unhealthy("database unreachable", exc)
+    cache = caches["default"]
     if not isinstance(cache, LocMemCache | DummyCache):
         token = secrets.token_hex(8)
         try:
@@ -61,7 +63,10 @@ def media(request, path):
     shared storage (django-storages) with an absolute ``MEDIA_URL``; this view is then
     not routed.
     """
-    response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    try:
+        response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation:
+        raise Http404("No such file.") from None
     response["Content-Security-Policy"] = MEDIA_CSP
     response["X-Content-Type-Options"] = "nosniff"
     return response
