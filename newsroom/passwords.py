@@ -18,7 +18,8 @@ class GuessablePatternValidator:
 
     "Newsroom1", "Summer2026!" and "Desk#2026" are the site's name, a season or month, or
     a word of the trade, plus a number: the first guesses of any attack on this site.
-    The letters of the password, lowercased, must not be just one of those words.
+    The letters of the password, lowercased, must not be one of those words, once or
+    repeated.
     """
 
     def words(self):
@@ -27,7 +28,7 @@ class GuessablePatternValidator:
 
     def validate(self, password, user=None):
         letters = re.sub(r"[^a-z]", "", password.lower())
-        if letters in self.words():
+        if any(is_repeated(word, letters) for word in self.words()):
             raise ValidationError(
                 "This password is a common word with numbers or symbols added: "
                 "the site's name, a season or a month are guessed first.",
@@ -36,3 +37,9 @@ class GuessablePatternValidator:
 
     def get_help_text(self):
         return "Your password can't be the site's name, a season or a month plus numbers."
+
+
+def is_repeated(word, letters):
+    """Whether ``letters`` is ``word`` once or several times over."""
+    times, rest = divmod(len(letters), len(word))
+    return times > 0 and rest == 0 and letters == word * times
