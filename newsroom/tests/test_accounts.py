@@ -3,10 +3,12 @@
 import importlib
 
 import pytest
+from axes.exceptions import AxesBackendRequestParameterRequired
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.urls import clear_url_caches, reverse
 
 from articles.tests.admin_helpers import make_editor, make_user
@@ -180,3 +182,12 @@ def test_the_admin_under_its_own_url_is_never_gzipped(client, secret_admin_url):
     response = client.get("/desk-7f3/login/", headers={"accept-encoding": "gzip"})
     assert response.status_code == 200
     assert "Content-Encoding" not in response
+
+
+def test_client_login_in_tests_passes_a_request(client):
+    """django-axes' backend needs the request: tests log in with force_login, or so."""
+    make_user("desk")
+    with pytest.raises(AxesBackendRequestParameterRequired):
+        client.login(username="desk", password=PASSWORD)
+    assert client.login(request=HttpRequest(), username="desk", password=PASSWORD)
+    assert client.get(reverse("admin:index")).status_code == 200

@@ -119,14 +119,14 @@ def prod_page(page, server):
     page.route("**/*", answer)
     page.stylesheets = []
     page.failed = []
-    page.on(
-        "response",
-        lambda r: (
-            page.stylesheets.append((r.url, r.status))
-            if r.request.resource_type == "stylesheet"
-            else r.status >= 400 and page.failed.append((r.url, r.status))
-        ),
-    )
+
+    def record(response):
+        if response.request.resource_type == "stylesheet":
+            page.stylesheets.append((response.url, response.status))
+        elif response.status >= 400:
+            page.failed.append((response.url, response.status))
+
+    page.on("response", record)
     return page
 
 

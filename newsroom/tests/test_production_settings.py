@@ -74,6 +74,7 @@ def test_https_headers_behind_a_proxy(tmp_path):
         [
             ("proxied https", "/robots.txt", {"HTTP_X_FORWARDED_PROTO": "https"}),
             ("plain http", "/robots.txt", {}),
+            ("health check", "/healthz", {}),
         ],
     )
     secure = answers["proxied https"]
@@ -87,6 +88,7 @@ def test_https_headers_behind_a_proxy(tmp_path):
     insecure = answers["plain http"]
     assert insecure["status"] == 301
     assert insecure["headers"]["Location"] == "https://news.example.org/robots.txt"
+    assert answers["health check"]["status"] == 200  # load balancers probe over plain HTTP
 
 
 def test_the_proxy_header_is_ignored_unless_configured(tmp_path):
