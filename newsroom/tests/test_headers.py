@@ -46,6 +46,10 @@ def site():
     return article, topic
 
 
+def assert_styles(response, sources, label):
+    assert directives(response)["style-src"] == sources, label
+
+
 def test_reader_pages_and_feeds(client, site):
     article, topic = site
     urls = [
@@ -62,23 +66,31 @@ def test_reader_pages_and_feeds(client, site):
         "/no-such-page/",
     ]
     for url in urls:
-        assert_secure_headers(client.get(url), url)
+        response = client.get(url)
+        assert_secure_headers(response, url)
+        assert_styles(response, ["'self'"], url)
 
 
 def test_admin_pages(client):
-    assert_secure_headers(client.get(reverse("admin:login")), "login")
+    """The admin's inline style attributes are allowed; its scripts are as strict."""
+    response = client.get(reverse("admin:login"))
+    assert_secure_headers(response, "login")
+    assert_styles(response, ["'self'", "'unsafe-inline'"], "login")
     client.force_login(make_editor("desk"))
     for url in (
         reverse("admin:index"),
         reverse("admin:articles_article_changelist"),
         reverse("admin:articles_topic_add"),
     ):
-        assert_secure_headers(client.get(url), url)
+        response = client.get(url)
+        assert_secure_headers(response, url)
+        assert_styles(response, ["'self'", "'unsafe-inline'"], url)
 
 
 def test_static_files(client):
     response = client.get("/static/css/site.css")
     assert_secure_headers(response, "static")
+    assert_styles(response, ["'self'"], "static")
     assert response["Content-Type"].startswith("text/css")
     response.close()
 
