@@ -37,13 +37,15 @@ def healthz(request):
         return unhealthy("database unreachable", exc)
     cache = caches["default"]
     if not isinstance(cache, LocMemCache | DummyCache):
-        token = secrets.token_hex(8)
+        # A key of its own per probe: processes checking at once never read each other's.
+        key = f"healthz:{secrets.token_hex(8)}"
         try:
-            cache.set("healthz", token, timeout=10)
-            answered = cache.get("healthz")
+            cache.set(key, "ok", timeout=10)
+            answered = cache.get(key)
+            cache.delete(key)
         except Exception as exc:  # noqa: BLE001 - any cache error means unhealthy
             return unhealthy("cache unreachable", exc)
-        if answered != token:
+        if answered != "ok":
             return unhealthy("cache does not keep values", None)
     return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
 
