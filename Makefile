@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo demo-fixture test quick lint pytest install clean
+.PHONY: demo serve demo-fixture test quick lint pytest install clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,10 +15,15 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 install: $(VENV)/.installed
 
 ## Run the site on SQLite with the demo content at http://127.0.0.1:$(PORT)/
+## The demo content is loaded into an empty database only: a second run keeps your edits.
 demo: install
 	$(PY) manage.py migrate --verbosity 0
-	$(PY) manage.py loaddata demo
+	$(PY) manage.py load_demo
 	@echo "Editor login: $(PY) manage.py create_editor YOURNAME  (then open /admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+## Serve the database as it is at http://127.0.0.1:$(PORT)/ (no migrations, no loading)
+serve: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Rebuild fixtures/demo.json from fixtures/seeds/ (after changing the seeds or the models)

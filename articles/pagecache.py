@@ -29,7 +29,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import F, Min
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -178,7 +178,10 @@ def cacheable_response(response):
 
 
 def page_key(request):
-    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    """One entry per URL and encoding: gzip (below this middleware) compresses for
+    clients that accept it, and the cache keeps both forms."""
+    gzip = "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
+    raw = f"{request.scheme}://{request.get_host()}{request.get_full_path()} {gzip}"
     return PAGE_KEY + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -199,17 +202,12 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         cache = _cache()
         key = page_key(request)
-        if _shared(cache):
-            found = cache.get_many([VERSION_KEY, key])
-            stored = found.get(VERSION_KEY)
-            version = Version(*stored) if stored is not None else current_version(cache)
-            entry = found.get(key)
-        else:
-            version = current_version(cache)
-            entry = cache.get(key)
-        if version.expired(timezone.now()):
-            version = bump()
-            entry = None
+        try:
+            version, entry = self._lookup(cache, key)
+        except DatabaseError:
+            # No version to trust (the database is down, or not migrated yet): serve
+            # uncached, and let the view say what is wrong.
+            return self.get_response(request)
         if entry is not None and entry[0] == version.counter:
             return self._respond(request, entry)
 
@@ -223,6 +221,19 @@ class AnonymousPageCacheMiddleware:
             entry = (version.counter, response.status_code, headers, response.content)
             cache.set(key, entry, getattr(settings, "PAGE_CACHE_TIMEOUT", 24 * 3600))
         return response
+
+    def _lookup(self, cache, key):
+        """The current version and the stored entry for ``key`` (one round trip on Redis)."""
+        if _shared(cache):
+            found = cache.get_many([VERSION_KEY, key])
+            stored = found.get(VERSION_KEY)
+            version = Version(*stored) if stored is not None else current_version(cache)
+            entry = found.get(key)
+        else:
+            version, entry = current_version(cache), cache.get(key)
+        if version.expired(timezone.now()):
+            return bump(), None
+        return version, entry
 
     def _respond(self, request, entry):
         _, status, headers, content = entry

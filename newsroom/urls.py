@@ -1,6 +1,8 @@
 """The project's URLconf: the admin, health check, robots.txt and sitemaps, then the
 reader site (``articles.urls``: the ``providers:`` and ``articles:`` namespaces)."""
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
@@ -16,7 +18,7 @@ admin.site.site_title = "Newsroom desk"
 admin.site.index_title = "Desk"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),
     path(
@@ -43,7 +45,7 @@ urlpatterns = [
     path("", include("articles.urls.articles")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media is served by the site itself unless MEDIA_URL points at other storage.
+if not urlsplit(settings.MEDIA_URL).netloc:
+    media_prefix = settings.MEDIA_URL.lstrip("/")
+    urlpatterns.insert(0, path(f"{media_prefix}<path:path>", views.media, name="media"))

@@ -1,14 +1,84 @@
+"""Project-level views: the health check, uploaded media, the login lockout page."""
+
+import logging
+import secrets
+
+from axes.helpers import get_client_username, get_cool_off
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.dummy import DummyCache
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.exceptions import SuspiciousFileOperation
 from django.db import connection
-from django.http import JsonResponse
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views import static
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger(__name__)
+
+# Uploaded files are whatever an editor chose: never let a browser run them as a page.
+MEDIA_CSP = "default-src 'none'; sandbox"
 
 
 @never_cache
 def healthz(request):
-    """Liveness and database reachability, for load balancers."""
+    """200 "ok" when the database answers and, if one is shared, the cache does too.
+
+    A load balancer takes the process out of rotation on a 503, whose body names what is
+    down in a few words. A per-process cache (local memory) cannot be down, so it is
+    not checked.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-    except Exception:  # noqa: BLE001 - any database error means unhealthy
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok"})
+    except Exception as exc:  # noqa: BLE001 - any database error means unhealthy
+        return unhealthy("database unreachable", exc)
+    cache = caches["default"]
+    if not isinstance(cache, LocMemCache | DummyCache):
+        # A key of its own per probe: processes checking at once never read each other's.
+        key = f"healthz:{secrets.token_hex(8)}"
+        try:
+            cache.set(key, "ok", timeout=10)
+            answered = cache.get(key)
+            cache.delete(key)
+        except Exception as exc:  # noqa: BLE001 - any cache error means unhealthy
+            return unhealthy("cache unreachable", exc)
+        if answered != "ok":
+            return unhealthy("cache does not keep values", None)
+    return HttpResponse("ok\n", content_type="text/plain; charset=utf-8")
+
+
+def unhealthy(reason, exc):
+    logger.warning("healthz: %s: %s", reason, exc)
+    return HttpResponse(reason + "\n", status=503, content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def media(request, path):
+    """An uploaded file from ``MEDIA_ROOT`` (publisher logos), sandboxed.
+
+    ``django.views.static.serve`` refuses paths outside the folder, lists no directories
+    and answers If-Modified-Since. The sandboxing CSP and nosniff keep an uploaded file
+    from running as a page on the site's origin. For several web servers, keep media in
+    shared storage (django-storages) with an absolute ``MEDIA_URL``; this view is then
+    not routed.
+    """
+    try:
+        response = static.serve(request, path, document_root=settings.MEDIA_ROOT)
+    except SuspiciousFileOperation:
+        raise Http404("No such file.") from None
+    response["Content-Security-Policy"] = MEDIA_CSP
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a login from a locked username and address: a 429 page."""
+    cool_off = get_cool_off(request)
+    context = {
+        "username": get_client_username(request, credentials) or "",
+        "minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)

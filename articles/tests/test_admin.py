@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
@@ -48,6 +49,12 @@ def one_of_each(admin_user):
         type(provider): provider,
         type(admin_user): admin_user,
         Group: Group.objects.get(name="Editors"),
+        # django-axes' login records.
+        AccessAttempt: AccessAttempt.objects.create(
+            username="smoke", ip_address="10.0.0.1", failures_since_start=1
+        ),
+        AccessLog: AccessLog.objects.create(username="smoke", ip_address="10.0.0.1"),
+        AccessFailureLog: AccessFailureLog.objects.create(username="smoke", ip_address="10.0.0.1"),
     }
     missing = [model for model in admin.site._registry if model not in objects]
     assert not missing, f"add an object for {missing} to the smoke test"

@@ -335,3 +335,16 @@ def test_every_change_shows_on_the_next_request(client, page_cache, change, djan
     text, visible = change(article, _user(django_user_model))
 
     assert (text in client.get(url).text) is visible
+
+
+def test_no_version_table_means_no_cache_not_a_500(client, page_cache, monkeypatch):
+    def database_down():
+        from django.db import OperationalError
+
+        raise OperationalError("no such table: articles_contentversion")
+
+    make_article(title="Served without the cache")
+    monkeypatch.setattr(pagecache, "_read_row", database_down)
+    caches["default"].delete(pagecache.VERSION_KEY)
+
+    assert "Served without the cache" in client.get("/").text

@@ -12,10 +12,10 @@ from django.urls import reverse
 from PIL import Image, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
+from articles.merging import merge_providers
 from articles.tests.admin_helpers import make_editor
 from articles.tests.factories import make_provider
 from providers.forms import LogoField
-from providers.merging import merge_providers
 from providers.models import Provider, logo_upload_to
 
 pytestmark = pytest.mark.django_db
