@@ -116,8 +116,11 @@ $$"""
         "FOR EACH ROW EXECUTE FUNCTION articles_article_search_vector()"
     )
     schema_editor.execute("UPDATE articles_article SET title = title")
+    # fastupdate would queue new entries in a list every search then reads in full
+    # until a vacuum merges it: up to 4 MB, several milliseconds a search after an import.
     schema_editor.execute(
-        "CREATE INDEX article_search_vector_idx ON articles_article USING gin (search_vector)"
+        "CREATE INDEX article_search_vector_idx ON articles_article "
+        "USING gin (search_vector) WITH (fastupdate = off)"
     )
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
@@ -81,6 +82,13 @@ def test_either_apostrophe_finds_either(title, query):
     article = make_article(title=title)
     make_article(title="Europe votes on AI", excerpt="Rules for its neighbours")
     assert found(query) == [article]
+
+
+def test_the_reader_list_finds_europes_ai_rules(client):
+    article = make_article(title="Europe’s AI rules")
+    response = client.get(reverse("articles:article_list"), {"q": "Europe's"})
+    assert response.status_code == 200
+    assert list(response.context["object_list"]) == [article]
 
 
 def test_punctuation_inside_a_word_makes_a_phrase():
@@ -227,6 +235,8 @@ def test_triggers_dropped_by_a_table_rebuild_come_back():
         "robots " * 5000,
         "x" * 100_000,
         "🤖 robots",
+        "robots\x00stories",
+        "\x00",
     ],
 )
 def test_hostile_queries_never_raise(query):
