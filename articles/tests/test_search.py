@@ -237,6 +237,7 @@ def test_triggers_dropped_by_a_table_rebuild_come_back():
         "🤖 robots",
         "robots\x00stories",
         "\x00",
+        "字" * 1000,
     ],
 )
 def test_hostile_queries_never_raise(query):
