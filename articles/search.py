@@ -1,36 +1,263 @@
-"""Text search over articles, behind one function so the database can change.
+"""Full-text search over articles' titles and excerpts, the same on SQLite and PostgreSQL.
 
-Today every word of the query must appear in the title or the excerpt (``icontains``).
-A later switch to PostgreSQL full-text search (``SearchVector``/``SearchQuery`` and a GIN
-index) only has to change :func:`search_articles`; its callers, the list's ``q`` filter
-among them, stay as they are.
+The index is the database's own (migration 0004), kept in step by triggers whatever
+writes an article: an FTS5 table on SQLite, a GIN-indexed ``search_vector`` on
+PostgreSQL. This module parses the query once, in Python, and asks each database the
+same question:
+
+- the query is a list of *terms*: each whitespace-separated word, or each "quoted
+  phrase" (an unbalanced quote runs to the end); every term must match (AND);
+- a term is the run of its *tokens*: letters and digits, everything else a separator,
+  so ``Europe’s``, ``Europe's`` and ``"Europe s"`` are all the phrase *europe s*, and
+  ``ft.com`` is *ft com*; tokens match whole (no prefixes), case and accents folded;
+- results come best first (a title match weighs more than an excerpt match), then
+  newest first.
+
+User text never reaches the database as syntax: each term becomes a quoted FTS5 phrase
+of its tokens, or a ``phraseto_tsquery`` of them.
 """
 
-from django.db.models import Q
+import importlib
+import re
+import unicodedata
+from functools import reduce
+from operator import and_
 
-# A query is cut to this many words so a pasted paragraph cannot build a huge WHERE clause.
+from django.db import connections
+from django.db.models import BooleanField, Expression, F, Func, Value
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from newsroom.paginators import bounded_count
+
+# A query is cut to this many terms, each to this many tokens, and the whole to this many
+# characters, so a pasted paragraph cannot build a huge query.
 MAX_WORDS = 8
+MAX_PHRASE_TOKENS = 16
+MAX_QUERY_CHARS = 1000
+
+# Title matches count this much more than excerpt matches (PostgreSQL's default weights
+# for A and B, given to SQLite's bm25 too).
+TITLE_WEIGHT, EXCERPT_WEIGHT = 1.0, 0.4
+
+FTS_TABLE = "articles_article_fts"
+TOKEN_RE = re.compile(r"[^\W_]+")
+TERM_RE = re.compile(r'"([^"]*)"?|([^\s"]+)')
+QUOTES = str.maketrans(dict.fromkeys("“”„«»", '"'))
+
+
+def search_terms(query):
+    """The distinct terms of ``query``, in order, each a tuple of tokens as typed.
+
+    ``'Grand "École d’été" grand'`` gives ``[("Grand",), ("École", "d", "été")]``.
+    """
+    text = unicodedata.normalize("NFC", (query or "")[:MAX_QUERY_CHARS]).translate(QUOTES)
+    terms, seen = [], set()
+    for phrase, word in TERM_RE.findall(text):
+        tokens = tuple(TOKEN_RE.findall(phrase or word))[:MAX_PHRASE_TOKENS]
+        key = tuple(map(fold, tokens))
+        if tokens and key not in seen:
+            seen.add(key)
+            terms.append(tokens)
+    return terms[:MAX_WORDS]
 
 
 def search_words(query):
-    """The distinct words of ``query``, in order, at most ``MAX_WORDS``."""
-    words = []
-    for word in (query or "").split():
-        if word.casefold() not in (w.casefold() for w in words):
-            words.append(word)
-    return words[:MAX_WORDS]
+    """The distinct terms of ``query`` as strings, at most ``MAX_WORDS``."""
+    return [" ".join(tokens) for tokens in search_terms(query)]
+
+
+def fold(token):
+    """``token`` without case or accents, for comparing words in Python (highlighting)."""
+    decomposed = unicodedata.normalize("NFKD", token.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def search_articles(queryset, query):
-    """Narrow ``queryset`` (already ``published()``) to articles matching ``query``.
+    """Narrow ``queryset`` to articles matching ``query``, best match first, then newest.
 
-    Each word must occur in the title or the excerpt, case-insensitively; an empty query
-    returns the queryset unchanged. Words are matched as substrings, so ``vision`` also
-    finds "supervision".
-
-    Case folding is the database's: PostgreSQL's ``UPPER`` folds every script, but
-    SQLite's ``LIKE`` folds ASCII letters only, so there "ÉCOLE" does not find "école".
+    Pass ``Article.objects.published()`` for readers; the admin passes its own queryset.
+    An empty query returns ``queryset`` itself, unordered by relevance; a query with no
+    letters or digits in it (``"_"``, ``"***"``) matches nothing. Each article gets a
+    ``search_rank`` (higher is better).
     """
-    for word in search_words(query):
-        queryset = queryset.filter(Q(title__icontains=word) | Q(excerpt__icontains=word))
-    return queryset
+    if not (query or "").strip():
+        return queryset
+    terms = search_terms(query)
+    if not terms:
+        return queryset.none()
+    if connections[queryset.db].vendor == "postgresql":
+        queryset = _search_postgresql(queryset, terms)
+    else:
+        queryset = _search_sqlite(queryset, terms)
+    return queryset.order_by("-search_rank", "-published_at", "-id")
+
+
+def matching_ids(queryset, query):
+    """The ids of the articles in ``queryset`` matching ``query``, for ``pk__in=``.
+
+    An empty query matches every article of ``queryset``.
+    """
+    return search_articles(queryset, query).order_by().values("pk")
+
+
+def count_matches(queryset, query, cap):
+    """How many articles of ``queryset`` match ``query``, counting no further than
+    ``cap + 1``: a result above ``cap`` means "more than ``cap``" (as the topic pages'
+    ``capped_count``)."""
+    return bounded_count(search_articles(queryset, query), cap + 1)
+
+
+# SQLite: an FTS5 MATCH joined on rowid ---------------------------------------------
+
+
+class MatchesFts(Expression):
+    """``articles_article_fts MATCH %s`` for the article row of this query.
+
+    Written as an expression rather than ``extra(where=…)`` so that it names the
+    article table by the query's alias, which changes when the query is a subquery.
+    """
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, match):
+        super().__init__()
+        self.match = match
+
+    def as_sql(self, compiler, connection):
+        article = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{FTS_TABLE}.rowid = {article}.id AND {FTS_TABLE} MATCH %s", [self.match]
+
+
+def fts5_match(terms):
+    """The FTS5 query for ``terms``: each a quoted phrase of its tokens, all required."""
+    return " ".join('"{}"'.format(" ".join(tokens).replace('"', '""')) for tokens in terms)
+
+
+def _search_sqlite(queryset, terms):
+    # bm25() is smaller for better matches; search_rank is higher for them, as on PG.
+    rank = f"-bm25({FTS_TABLE}, {TITLE_WEIGHT}, {EXCERPT_WEIGHT})"
+    return queryset.extra(tables=[FTS_TABLE], select={"search_rank": rank}).filter(
+        MatchesFts(fts5_match(terms))
+    )
+
+
+# PostgreSQL: the search_vector column against a tsquery ----------------------------
+
+
+class SearchVectorColumn(Expression):
+    """The ``search_vector`` column of this query's article row (not a model field)."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        article = compiler.quote_name_unless_alias(compiler.query.base_table)
+        return f"{article}.search_vector", []
+
+
+def tsquery(terms):
+    """A ``SearchQuery`` requiring every term, each a phrase of its folded tokens."""
+    from django.contrib.postgres.search import SearchQuery
+
+    return reduce(
+        and_,
+        (
+            SearchQuery(
+                Func(Value(" ".join(tokens)), function="articles_search_text"),
+                config="simple",
+                search_type="phrase",
+            )
+            for tokens in terms
+        ),
+    )
+
+
+def _search_postgresql(queryset, terms):
+    from django.contrib.postgres.search import SearchRank
+
+    query = tsquery(terms)
+    return (
+        queryset.alias(search_vector=SearchVectorColumn())
+        .filter(search_vector=query)
+        .annotate(
+            search_rank=SearchRank(
+                F("search_vector"), query, weights=[0.0, 0.0, EXCERPT_WEIGHT, TITLE_WEIGHT]
+            )
+        )
+    )
+
+
+# Keeping the SQLite triggers ---------------------------------------------------------
+
+
+def restore_sqlite_triggers(using="default", **kwargs):
+    """Put back the FTS5 triggers if a migration dropped them, and re-index.
+
+    Django's SQLite schema editor alters a table by copying it into a new one and
+    dropping the old, which drops the old table's triggers with it. Run after every
+    ``migrate`` (``post_migrate``); a no-op when the triggers are there.
+    """
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        return False
+    migration = importlib.import_module("articles.migrations.0005_full_text_search")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
+            [f"{FTS_TABLE}%"],
+        )
+        present = {name for (name,) in cursor.fetchall()}
+        if FTS_TABLE not in present or present >= set(migration.SQLITE_TRIGGERS):
+            return False
+        for sql in migration.SQLITE_TRIGGERS.values():
+            cursor.execute(sql)
+        cursor.execute(migration.SQLITE_REBUILD)
+    return True
+
+
+# Highlighting --------------------------------------------------------------------
+
+
+def highlight(text, query, max_words=None):
+    """``text`` as safe HTML, escaped, with each match of ``query`` in ``<mark>``.
+
+    With ``max_words``, a snippet: that many words from just before the first match,
+    with "…" where text was cut. Matching follows the search's rules (whole tokens, case
+    and accents folded, phrases as runs of tokens), done here in Python so that it is the
+    same on both databases and nothing but ``<mark>`` is ever unescaped.
+    """
+    text = text or ""
+    tokens = list(TOKEN_RE.finditer(text))
+    folded = [fold(match.group()) for match in tokens]
+    marked = [False] * len(tokens)
+    for term in search_terms(query):
+        wanted = [fold(token) for token in term]
+        for start in range(len(tokens) - len(wanted) + 1):
+            if folded[start : start + len(wanted)] == wanted:
+                marked[start : start + len(wanted)] = [True] * len(wanted)
+
+    first, last = 0, len(tokens)
+    if max_words and len(tokens) > max_words:
+        first = max(0, min(marked.index(True) if True in marked else 0, last - max_words) - 3)
+        last = min(last, first + max_words)
+    begin = tokens[first].start() if first else 0
+    end = tokens[last - 1].end() if last < len(tokens) else len(text)
+
+    parts, position = ["…" if begin else ""], begin
+    index = first
+    while index < last:
+        if not marked[index]:
+            index += 1
+            continue
+        run_end = index
+        while run_end + 1 < last and marked[run_end + 1]:
+            run_end += 1
+        start, stop = tokens[index].start(), tokens[run_end].end()
+        parts += [escape(text[position:start]), "<mark>", escape(text[start:stop]), "</mark>"]
+        position, index = stop, run_end + 1
+    parts += [escape(text[position:end]), "…" if end < len(text) else ""]
+    return mark_safe("".join(parts))

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.html import format_html
 
 from newsroom.paginators import BoundedCountPaginator
@@ -17,6 +17,7 @@ from newsroom.paginators import BoundedCountPaginator
 from .. import moderation
 from ..forms import ArticleAdminForm, StoredTextField, TopicChoiceForm
 from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
+from ..search import matching_ids
 from .actions import Page, action_form, intermediate_page
 from .base import DeskAdmin, ReadOnlyAdminMixin, read_only_rest
 from .decisions import ModerationAdminMixin, bulk_actions
@@ -121,7 +122,8 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     # Publishers come by prefetch, not a join: a single-table query lets the database
     # walk the (status, score) indexes for every sort order.
     list_select_related = False
-    search_fields = ["title", "excerpt", "url", "provider__name"]
+    # Title and excerpt are searched through the full-text index (get_search_results).
+    search_fields = ["url", "provider__name"]
     ordering = ["-heat", "-quality", "-published_at"]  # see get_ordering
     list_per_page = 50
     list_max_show_all = 200
@@ -170,6 +172,15 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     ]
     # What an editor may change is the feed fields they can own; the rest is shown only.
     readonly_fields = read_only_rest(fieldsets, Article.EDITABLE_FEED_FIELDS)
+
+    def get_search_results(self, request, queryset, search_term):
+        """URL and publisher by substring, title and excerpt by the full-text index (the
+        readers' search: whole words, accents and case folded, "quoted phrases")."""
+        by_field, _ = super().get_search_results(request, queryset, search_term)
+        if not search_term.strip():
+            return by_field, False
+        by_text = Q(pk__in=matching_ids(queryset, search_term))
+        return queryset.filter(by_text | Q(pk__in=by_field.values("pk"))), False
 
     def get_ordering(self, request):
         """The queue: hottest, then best, then newest; unscored last on every database."""
