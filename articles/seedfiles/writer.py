@@ -19,8 +19,9 @@ and end as one import would:
   article and updates it (or finds it unchanged: same file, nothing to write).
 * The existing articles are read ``FOR UPDATE`` in id order, so an editor's save waits for
   the batch, or the batch for it, and which fields an editor owns is decided under the lock.
-* A deadlock, a serialization failure or a unique key taken meanwhile (a slug) rolls the
-  batch back; it is written again with refreshed caches, up to ``WRITE_ATTEMPTS`` times.
+* A refused batch is rolled back and written again with its cache entries read afresh:
+  once, or up to ``WRITE_ATTEMPTS`` times after a deadlock, a serialization failure or a
+  unique key taken meanwhile (a slug).
 * A related link written while another process creates the article it cites cannot see
   it; ``finish_run()`` points the run's unresolved links at the articles that now exist.
 
@@ -168,10 +169,11 @@ class BatchWriter:
         self.unresolved_urls = set()
 
     def write_atomic(self, batch, on_write=None) -> Written:
-        """``write(batch)`` in a transaction (calling ``on_write()`` inside it), tried
-        again on a conflict with another process; the caches learn what it wrote. On a
-        ``DatabaseError`` that lasts, the batch's cache entries are dropped and it is
-        raised: the caller writes the files one by one, against fresh entries."""
+        """``write(batch)`` in a transaction (calling ``on_write()`` inside it); the
+        caches learn what it wrote. On a ``DatabaseError`` the batch's cache entries are
+        dropped and it is tried again, once, or up to ``WRITE_ATTEMPTS`` times on a
+        conflict with another transaction; then the error is raised, and the caller
+        writes the files one by one."""
         records = [item.record for item in batch]
         for attempt in range(1, WRITE_ATTEMPTS + 1):
             try:
@@ -182,7 +184,9 @@ class BatchWriter:
             except DatabaseError as exc:
                 self.publishers.forget(records)
                 self.topics.forget(records)
-                if attempt == WRITE_ATTEMPTS or not is_transient(exc):
+                # Once more for any error (a cached row may have gone: merged, deleted);
+                # up to WRITE_ATTEMPTS for a conflict with another transaction.
+                if attempt == WRITE_ATTEMPTS or (attempt > 1 and not is_transient(exc)):
                     raise
                 continue
             self.publishers.remember(written)
