@@ -11,8 +11,11 @@ databases on:
 3. Imports the folder with one ``manage.py import_seeds`` into the first, then with
    ``--processes`` of them at once, on as many contiguous shards of the sorted file list,
    into the second (``--overlap`` files more in each shard, imported twice).
-4. Prints wall-clock time, files per second, the CPU time of the import processes (the
-   server's is not counted) and the ratio of throughputs (target >= 1.6 for two).
+4. Prints wall-clock time, files per second, the CPU time of the import processes and of
+   the PostgreSQL backends serving them (sampled from ``/proc`` every 0.1 s, so a local
+   server readable by this user only), and the ratio of throughputs (target >= 1.6 for
+   two). On a machine shared with other work, the CPU times say what the wall clock
+   cannot: whether the processes did more work in all, or only waited for cores.
 5. Checks that both databases end equal: counts and checksums of articles, publishers,
    publisher names, topics, topic links, images, related links and their targets, and
    status changes.
@@ -28,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -102,8 +106,46 @@ def children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
-def timed_imports(url, shards):
-    """Run one ``import_seeds`` per shard at once; (wall seconds, cpu seconds, outputs)."""
+class BackendCpu(threading.Thread):
+    """Samples the CPU time of the server processes connected to one database."""
+
+    def __init__(self, url, database):
+        super().__init__(daemon=True)
+        self.url, self.database = url, database
+        self.seen = {}  # pid -> cpu seconds at the last sample
+        self.done = threading.Event()
+
+    def run(self):
+        import psycopg
+
+        tick = os.sysconf("SC_CLK_TCK")
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            while not self.done.is_set():
+                pids = conn.execute(
+                    "SELECT pid FROM pg_stat_activity"
+                    " WHERE datname = %s AND pid <> pg_backend_pid()",
+                    [self.database],
+                ).fetchall()
+                for (pid,) in pids:
+                    try:
+                        stat = Path(f"/proc/{pid}/stat").read_text()
+                    except OSError:
+                        continue
+                    fields = stat.rsplit(")", 1)[1].split()
+                    self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+                time.sleep(0.1)
+
+    def total(self):
+        self.done.set()
+        self.join()
+        return sum(self.seen.values())
+
+
+def timed_imports(url, shards, server, database):
+    """Run one ``import_seeds`` per shard at once; (wall s, import cpu s, server cpu s,
+    outputs)."""
+    sampler = BackendCpu(server_url(server, "postgres"), database)
+    sampler.start()
     cpu, start = children_cpu(), time.perf_counter()
     processes = [
         manage(
@@ -115,7 +157,8 @@ def timed_imports(url, shards):
     for process in processes:
         out, err = process.communicate(timeout=TIMEOUT)
         outputs.append((process.returncode, out.strip(), err.strip()))
-    return time.perf_counter() - start, children_cpu() - cpu, outputs
+    wall, cpu = time.perf_counter() - start, children_cpu() - cpu
+    return wall, cpu, sampler.total(), outputs
 
 
 def fingerprint(url):
@@ -164,21 +207,25 @@ def main():
 
         shards = shards_of(sorted(paths), args.processes, args.overlap)
         print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        one = timed_imports(urls["one"], [[seeds]])
+        one = timed_imports(urls["one"], [[seeds]], args.database_url, names["one"])
         print(f"load average between: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        many = timed_imports(urls["many"], shards)
+        many = timed_imports(urls["many"], shards, args.database_url, names["many"])
 
         failed = False
-        for label, (_, _, outputs) in (("1 process", one), (f"{args.processes} processes", many)):
+        for label, (*_, outputs) in (("1 process", one), (f"{args.processes} processes", many)):
             for code, out, err in outputs:
                 print(f"  {label}: exit {code}: {out.splitlines()[-1] if out else ''}")
                 if code != 0:
                     failed = True
                     print("    " + "\n    ".join(err.splitlines()[-5:]))
 
-        print(f"{'':14s} {'wall':>8s} {'files/s':>8s} {'cpu':>8s}")
-        for label, (wall, cpu, _) in (("1 process", one), (f"{args.processes} processes", many)):
-            print(f"{label:14s} {wall:7.1f}s {len(paths) / wall:8.1f} {cpu:7.1f}s")
+        print(f"{'':14s} {'wall':>8s} {'files/s':>8s} {'import cpu':>11s} {'server cpu':>11s}")
+        for label, (wall, cpu, server_cpu, _) in (
+            ("1 process", one),
+            (f"{args.processes} processes", many),
+        ):
+            rate = len(paths) / wall
+            print(f"{label:14s} {wall:7.1f}s {rate:8.1f} {cpu:10.1f}s {server_cpu:10.1f}s")
         ratio = one[0] / many[0]
         ok_ratio = ratio >= RATIO_TARGET
         print(
