@@ -201,28 +201,27 @@ class BatchWriter:
         records = [item.record for item in batch]
         provider_ids = self.publishers.write(records, written)
         lock_articles(records)
-        existing = {}
-        for pk, url, edited, content_hash in (
-            Article.objects.filter(url__in=[r.url for r in records])
+        # Under the row locks, so an editor's save is either seen or waits for the batch.
+        stored = {
+            url: (pk, edited, content_hash)
+            for pk, url, edited, content_hash in Article.objects.filter(
+                url__in=[r.url for r in records]
+            )
             .order_by("pk")
             .select_for_update()
             .values_list("id", "url", "edited_fields", "content_hash")
-        ):
-            existing[url] = (pk, edited, content_hash)
+        }
         written.hashes = {item.content_hash for item in batch}
         # Another process stored the very same file since the run looked: nothing to do.
-        fresh = [
+        batch = [
             item
             for item in batch
-            if existing.get(item.record.url, (0, 0, ""))[2] != item.content_hash
+            if stored.get(item.record.url, (0, 0, ""))[2] != item.content_hash
         ]
-        written.unchanged = len(batch) - len(fresh)
-        batch, records = fresh, [item.record for item in fresh]
-        existing = {
-            url: (pk, edited)
-            for url, (pk, edited, _) in existing.items()
-            if url in {r.url for r in records}
-        }
+        written.unchanged = len(records) - len(batch)
+        records = [item.record for item in batch]
+        urls = {r.url for r in records}
+        existing = {url: (pk, edited) for url, (pk, edited, _) in stored.items() if url in urls}
         # Topics an editor owns on an article are not the feed's to add (nor to create).
         topic_ids = self.topics.write(
             [r for r in records if not Article.owned_in(existing.get(r.url, (0, ()))[1], "topics")],
