@@ -4,12 +4,13 @@
 (``NNNNN_<16 hex>.txt``): about 12 related items each (4 to 23), excerpts of real length
 with curly quotes, both URL spellings (the webUrl files quote their values, the
 sourceUrl files do not), lead images on most, provider logos (relative URLs) on some,
-a few hundred publishers seen under varying names, and related items that cite other
-generated articles, repeat one another or point at the article itself, as the real
-feed's do. The same ``seed`` gives the same bytes. Files are written in the seed format
-of ``articles/seedfiles/format.py``.
+``publishers`` publishers (400 unless told; the feed names about one per 20 files)
+seen under varying names, ``topics`` topics (6 unless told), and related items that
+cite other generated articles, repeat one another or point at the article itself, as
+the real feed's do. The same arguments give the same bytes. Files are written in the
+seed format of ``articles/seedfiles/format.py``.
 
-    .venv/bin/python bench/seedgen.py OUTDIR --files 1000
+    .venv/bin/python bench/seedgen.py OUTDIR --files 30000 --publishers 1500 --topics 40
 """
 
 import argparse
@@ -67,6 +68,16 @@ WORDS = [
     "warrant",
 ]
 TOPICS = ["AI", "Computer Vision", "Privacy", "Policing", "Surveillance", "Machine Learning"]
+PUBLISHERS = 400
+TOPIC_COUNT = len(TOPICS)
+
+
+def _topics(count):
+    """``TOPICS``, then made-up names ("Crime Data 7") up to ``count``."""
+    names = list(TOPICS)
+    for n in range(len(names), count):
+        names.append(f"{WORDS[n % len(WORDS)].title()} {WORDS[(n * 7) % len(WORDS)]} {n}")
+    return names[: max(count, 1)]
 
 
 def _sentence(rng, words):
@@ -81,7 +92,7 @@ def _excerpt(rng):
     return text[:330] + " ..."
 
 
-def _publishers(rng, count=400):
+def _publishers(rng, count=PUBLISHERS):
     publishers = []
     for n in range(count):
         domain = f"{rng.choice(WORDS)}{n}{rng.choice(['news', 'times', 'post', 'daily'])}.com"
@@ -104,7 +115,7 @@ def _publisher(rng, publishers):
     return {"name": name, "domain": domain}
 
 
-def make_record(n, rng, publishers, article_urls):
+def make_record(n, rng, publishers, article_urls, topics=TOPICS):
     style = "web" if n % 2 == 0 else "source"
     url_key, amp_key, cdn_key = URL_KEYS[style]
     url = article_urls[n]
@@ -136,7 +147,7 @@ def make_record(n, rng, publishers, article_urls):
             "heat": -1 if rng.random() < 0.8 else rng.randint(0, 99),
             "published": rng.random() < 0.05,
             "provider": provider,
-            "topics": rng.sample(TOPICS, rng.randint(1, 3)),
+            "topics": rng.sample(topics, min(len(topics), rng.randint(1, 3))),
         }
     )
     if rng.random() < 0.85:
@@ -193,16 +204,17 @@ def make_record(n, rng, publishers, article_urls):
     return record
 
 
-def generate(directory, count, seed=0):
+def generate(directory, count, seed=0, publishers=PUBLISHERS, topics=TOPIC_COUNT):
     """Write ``count`` seed files into ``directory``; return their paths."""
     rng = random.Random(seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    publishers = _publishers(rng)
+    topic_names = _topics(topics)
+    publishers = _publishers(rng, publishers)
     article_urls = [_url(rng.choice(publishers)[0], rng, n) for n in range(count)]
     paths = []
     for n in range(count):
-        text = render_mapping(make_record(n, rng, publishers, article_urls))
+        text = render_mapping(make_record(n, rng, publishers, article_urls, topic_names))
         path = directory / f"{n:05d}_{rng.getrandbits(64):016x}.txt"
         path.write_text(text, encoding="utf-8", newline="\n")
         paths.append(path)
@@ -214,8 +226,10 @@ def main():
     parser.add_argument("directory")
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--publishers", type=int, default=PUBLISHERS)
+    parser.add_argument("--topics", type=int, default=TOPIC_COUNT)
     args = parser.parse_args()
-    generate(args.directory, args.files, args.seed)
+    generate(args.directory, args.files, args.seed, args.publishers, args.topics)
 
 
 if __name__ == "__main__":

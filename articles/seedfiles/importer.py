@@ -28,7 +28,7 @@ import time
 from contextlib import ExitStack, contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError
 from django.utils import timezone
 
 from articles.models import Article
@@ -68,6 +68,8 @@ def import_seeds(
             importer.import_chunk(files[start : start + chunk_size])
             if progress:
                 progress(min(start + chunk_size, len(files)), len(files))
+        if not dry_run:
+            importer.writer.finish_run()  # statistics, links to other processes' articles
     result.duration = time.perf_counter() - clock
     if not dry_run:
         result.run = record_run(result, started_at, source, started_by, paths)
@@ -153,9 +155,8 @@ class SeedImporter:
             self._cleanup.enter_context(sqlite_bulk_pragmas())
             self.started_writing = True
         try:
-            with transaction.atomic():
-                written = self.writer.write(batch)
-                content_changed()  # readers' cached pages are stale once this commits
+            # Readers' cached pages are stale once the batch commits.
+            written = self.writer.write_atomic(batch, on_write=content_changed)
         except DatabaseError as exc:
             if len(batch) == 1:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
@@ -166,11 +167,10 @@ class SeedImporter:
             for item in batch:
                 self._write_batch([item])
             return
-        self.publishers.remember(written)
-        self.topics.remember(written)
         self.seen_hashes |= written.hashes
         self.result.created += written.created
         self.result.updated += written.updated
+        self.result.unchanged += written.unchanged
 
     def _count_dry_run(self, batch):
         urls = {item.record.url for item in batch}

@@ -6,19 +6,30 @@ case, to a topic, creating it with a free slug. Both load once, when the run fir
 writes, and ``remember`` only what a committed transaction wrote (the ``Written`` of
 ``writer``), so a chunk rolled back leaves no trace in them.
 
+Other processes may import at the same time (``writer`` says how the articles stay
+apart). A name missing from the cache is looked up before it is created; rows are
+inserted in key order with ``ON CONFLICT DO NOTHING`` (``ignore_conflicts``), which waits
+for another transaction inserting the same key, and then read back, so the ids are the
+database's whoever inserted the rows. When a chunk fails, ``forget(records)`` drops what
+the cache holds for it, so the retry reads it afresh.
+
 An editor's choice of a publisher's name is never overwritten: another name in the feed
 becomes a name alias.
 """
 
 from __future__ import annotations
 
-from django.db import connection
-from django.db.models import Value
+from django.db import DatabaseError, connection
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from articles.models import Topic
 from providers.models import Provider, ProviderAlias
+
+# Rows per query when looking names up.
+LOOKUP_BATCH = 1000
+# Rounds of "insert, read back, take another slug" before a topic is given up on.
+SLUG_ROUNDS = 5
 
 
 class _CachedProvider:
@@ -26,6 +37,16 @@ class _CachedProvider:
 
     def __init__(self, id, name, logo_url):
         self.id, self.name, self.logo_url = id, name, logo_url
+
+
+def _batches(values, size=LOOKUP_BATCH):
+    values = list(values)
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _domains(record):
+    return (record.domain, *(link.domain for link in record.related))
 
 
 class Publishers:
@@ -56,9 +77,19 @@ class Publishers:
             provider.logo_url = logo_url
         self.name_aliases |= written.name_aliases
 
+    def forget(self, records):
+        """Drop the cached publishers (and their name aliases) of ``records``."""
+        dropped = {
+            cached.id
+            for record in records
+            for domain in _domains(record)
+            if (cached := self.by_domain.pop(domain, None))
+        }
+        self.name_aliases = {alias for alias in self.name_aliases if alias[0] not in dropped}
+
     def write(self, records, written):
         """Publisher ids by seed domain, creating publishers and name aliases as needed."""
-        new = written.providers
+        new = written.providers  # domain -> _CachedProvider, not in the cache before
         logo_updates = {}
         seen = []
 
@@ -67,7 +98,7 @@ class Publishers:
             if provider is None:
                 provider = new[domain] = _CachedProvider(None, name, logo_url)
             elif logo_url and not provider.logo_url:
-                if provider.id is None:  # created by this batch: not cached yet
+                if provider.id is None:  # new to this batch: not stored yet
                     provider.logo_url = logo_url
                 elif provider.id not in logo_updates:
                     logo_updates[provider.id] = (provider, logo_url)
@@ -79,25 +110,59 @@ class Publishers:
                 resolve(link.domain, link.provider_name, "")
 
         if new:
-            objs = [
-                Provider(domain=domain, name=p.name, logo_url=p.logo_url)
-                for domain, p in new.items()
-            ]
-            for obj, cached in zip(Provider.objects.bulk_create(objs), new.values(), strict=True):
-                cached.id = obj.pk
+            self._store(new, logo_updates)
         if logo_updates:
             Provider.objects.bulk_update(
-                [Provider(id=pk, logo_url=url) for pk, (_, url) in logo_updates.items()],
+                [Provider(id=pk, logo_url=url) for pk, (_, url) in sorted(logo_updates.items())],
                 ["logo_url"],
             )
             written.logos = list(logo_updates.values())
         self._write_name_aliases(seen, written)
         ids = {domain: p.id for domain, p in new.items()}
         for record in records:
-            for domain in (record.domain, *(link.domain for link in record.related)):
+            for domain in _domains(record):
                 if domain not in ids:
                     ids[domain] = self.by_domain[domain].id
         return ids
+
+    def _store(self, new, logo_updates):
+        """Give every publisher of ``new`` its stored id: the one it has (another process
+        may have created it, or merged its domain into another), else a new one."""
+        self._read(new, logo_updates)
+        missing = sorted(domain for domain, p in new.items() if p.id is None)
+        if missing:
+            Provider.objects.bulk_create(
+                [
+                    Provider(domain=domain, name=new[domain].name, logo_url=new[domain].logo_url)
+                    for domain in missing
+                ],
+                ignore_conflicts=True,
+            )
+            self._read({domain: new[domain] for domain in missing}, logo_updates)
+        lost = [domain for domain in missing if new[domain].id is None]
+        if lost:
+            raise DatabaseError(f"publisher {lost[0]!r} could not be stored")
+
+    @staticmethod
+    def _read(providers, logo_updates):
+        """Fill in the stored id, name and logo of ``providers`` (domain -> cached)."""
+        found = {}
+        for domains in _batches(providers):
+            found.update(
+                (domain, (pk, name, logo))
+                for domain, pk, name, logo in Provider.objects.filter(
+                    domain__in=domains
+                ).values_list("domain", "id", "name", "logo_url")
+            )
+            merged = ProviderAlias.objects.filter(
+                kind=ProviderAlias.Kind.DOMAIN, value__in=domains
+            ).values_list("value", "provider_id", "provider__name", "provider__logo_url")
+            found.update((domain, (pk, name, logo)) for domain, pk, name, logo in merged)
+        for domain, (pk, name, stored_logo) in found.items():
+            cached = providers[domain]
+            if cached.logo_url and not stored_logo:
+                logo_updates[pk] = (cached, cached.logo_url)
+            cached.id, cached.name, cached.logo_url = pk, name, stored_logo
 
     def _write_name_aliases(self, seen, written):
         aliases = {
@@ -109,7 +174,7 @@ class Publishers:
             ProviderAlias.objects.bulk_create(
                 [
                     ProviderAlias(provider_id=pk, kind=ProviderAlias.Kind.NAME, value=name[:253])
-                    for pk, name in aliases
+                    for pk, name in sorted(aliases)
                 ],
                 ignore_conflicts=True,
             )
@@ -117,6 +182,14 @@ class Publishers:
 
 
 class Topics:
+    """Topic ids by lower-case name.
+
+    The database's ``LOWER()`` decides which names are one topic (the unique index is
+    on it): PostgreSQL folds a few letters Python's ``lower()`` leaves apart ("İstanbul"
+    and "istanbul"), SQLite folds only ASCII. So new names are folded by the database,
+    and matched to stored topics on that folding.
+    """
+
     def __init__(self):
         self.ids = {}  # lower-case name -> id
         self.slugs = set()
@@ -130,73 +203,78 @@ class Topics:
         self.slugs.update(slug for _, slug in written.topics.values())
         self.ids.update({name: pk for name, (pk, _) in written.topics.items()})
 
+    def forget(self, records):
+        for record in records:
+            for name in record.topics:
+                self.ids.pop(name.lower(), None)
+
     def write(self, records, written):
         """Topic ids by lower-case name for every topic of ``records``, creating topics."""
-        new = self._new_names(records)
-        ids = dict(self.ids)
-        same_as = {}  # key -> key of the new topic the database folds it onto
-        if connection.vendor != "sqlite":
-            self._reuse_folded(new, ids, written)
-            same_as = self._fold_together(new)
-        if new:
-            topics = Topic.objects.bulk_create(
-                [Topic(name=name, slug=slug) for name, slug in new.values()]
-            )
-            for key, topic in zip(new, topics, strict=True):
-                ids[key] = topic.pk
-                written.topics[key] = (topic.pk, topic.slug)
-        for key, kept in same_as.items():
-            ids[key] = ids[kept]
-            written.topics[key] = written.topics[kept]
-        return ids
-
-    def _new_names(self, records):
-        """lower-case name -> (name, free slug) for the names no topic has yet."""
-        new = {}
+        names = {}  # lower-case name -> the first spelling seen
         for record in records:
             for name in record.topics:
                 key = name.lower()
-                if key not in self.ids and key not in new:
-                    base = slugify(name)[:100] or "topic"
-                    slug, n = base, 2
-                    while slug in self.slugs or slug in {s for _, s in new.values()}:
-                        slug, n = f"{base}-{n}", n + 1
-                    new[key] = (name, slug)
-        return new
+                if key not in self.ids:
+                    names.setdefault(key, name)
+        ids = dict(self.ids)
+        if names:
+            found = self._store(names)
+            written.topics.update(found)
+            ids.update({key: pk for key, (pk, _) in found.items()})
+        return ids
 
-    @staticmethod
-    def _reuse_folded(new, ids, written):
-        """PostgreSQL's LOWER() folds a few letters Python's lower() leaves apart
-        ("İstanbul" and "istanbul"), so a name new to the cache may already be taken
-        under the unique LOWER(name): file the article under that topic instead."""
-        for key, (name, _slug) in list(new.items()):
-            taken = (
-                Topic.objects.alias(folded=Lower("name"))
-                .filter(folded=Lower(Value(name)))
-                .values_list("pk", "slug")
-                .first()
+    def _store(self, names):
+        """``{key: (id, slug)}`` for ``names``, creating the topics not stored yet."""
+        folded = dict(zip(names, _db_lower(list(names.values())), strict=True))
+        for _round in range(SLUG_ROUNDS):
+            stored = _topics_by_folded_name(set(folded.values()))
+            missing = {}  # folded name -> spelling, one per topic to create
+            for key, value in folded.items():
+                if value not in stored:
+                    missing.setdefault(value, names[key])
+            if not missing:
+                return {key: stored[value] for key, value in folded.items()}
+            slugs = self._free_slugs([missing[value] for value in sorted(missing)])
+            Topic.objects.bulk_create(
+                [Topic(name=name, slug=slug) for name, slug in slugs], ignore_conflicts=True
             )
-            if taken:
-                ids[key] = taken[0]
-                written.topics[key] = taken
-                del new[key]
+            # A row not stored lost to another process's topic of that name (read back
+            # next round) or of that slug: the slugs tried are taken either way.
+            self.slugs.update(slug for _, slug in slugs)
+        raise DatabaseError(f"no free slug for the topic {next(iter(missing.values()))!r}")
 
-    @staticmethod
-    def _fold_together(new):
-        """Two new names the database folds together become one topic, the first."""
-        if len(new) <= 1:
-            return {}
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT " + ", ".join(["LOWER(%s::text)"] * len(new)),
-                [name for name, _slug in new.values()],
-            )
-            folded = cursor.fetchone()
-        same_as, first = {}, {}
-        for key, value in zip(list(new), folded, strict=True):
-            if value in first:
-                same_as[key] = first[value]
-                del new[key]
-            else:
-                first[value] = key
-        return same_as
+    def _free_slugs(self, names):
+        bases = [slugify(name)[:100] or "topic" for name in names]
+        self.slugs |= set(Topic.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+        result, taken = [], set(self.slugs)
+        for name, base in zip(names, bases, strict=True):
+            slug, n = base, 2
+            while slug in taken:
+                slug, n = f"{base}-{n}", n + 1
+            taken.add(slug)
+            result.append((name, slug))
+        return result
+
+
+def _db_lower(values):
+    """The database's ``LOWER()`` of each of ``values``, in order."""
+    folded = []
+    with connection.cursor() as cursor:
+        for batch in _batches(values):
+            cast = "%s" if connection.vendor == "sqlite" else "%s::text"
+            cursor.execute("SELECT " + ", ".join([f"LOWER({cast})"] * len(batch)), batch)
+            folded.extend(cursor.fetchone())
+    return folded
+
+
+def _topics_by_folded_name(folded):
+    """``{LOWER(name): (id, slug)}`` for the stored topics among ``folded``."""
+    found = {}
+    for batch in _batches(folded):
+        found.update(
+            (value, (pk, slug))
+            for value, pk, slug in Topic.objects.annotate(folded=Lower("name"))
+            .filter(folded__in=batch)
+            .values_list("folded", "id", "slug")
+        )
+    return found

@@ -1,0 +1,138 @@
+"""What an import does around its writes: planner statistics after a large run, cache
+entries refreshed before a retry, links to articles another process created meanwhile."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+
+from articles.merging import merge_providers
+from articles.models import Article, RelatedLink
+from articles.seedfiles import import_seeds, importer, writer
+from providers.models import Provider
+
+from ..seedtext import related_item, seed_record, write_seed
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's statistics and locking"
+)
+sqlite_only = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's statistics")
+
+
+def write_folder(directory, count, start=0):
+    return [
+        write_seed(directory, f"{n:05d}.txt", seed_record(n)) for n in range(start, start + count)
+    ]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_large_import_leaves_postgresql_statistics(tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        before = cursor.fetchone()[0]
+    import_seeds(write_folder(tmp_path, 3))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")
+        cursor.execute(
+            "SELECT s.last_analyze, c.reltuples FROM pg_stat_user_tables AS s"
+            " JOIN pg_class AS c ON c.oid = s.relid WHERE s.relname = %s",
+            [Article._meta.db_table],
+        )
+        last_analyze, reltuples = cursor.fetchone()
+    assert last_analyze is not None and last_analyze >= before
+    assert reltuples == 3
+
+
+@sqlite_only
+@pytest.mark.django_db
+def test_a_large_import_leaves_sqlite_statistics(tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        if cursor.fetchone():
+            cursor.execute("DELETE FROM sqlite_stat1")
+    import_seeds(write_folder(tmp_path, 3))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT DISTINCT tbl FROM sqlite_stat1")
+        analyzed = {row[0] for row in cursor.fetchall()}
+    assert {Article._meta.db_table, RelatedLink._meta.db_table} <= analyzed
+
+
+@pytest.mark.django_db
+def test_only_a_run_that_wrote_a_tenth_of_the_articles_analyzes(tmp_path, monkeypatch):
+    calls = []
+    monkeypatch.setattr(writer, "analyze", calls.append)
+    import_seeds(write_folder(tmp_path / "first", 20))
+    assert calls == [writer.ANALYZED_MODELS]
+
+    import_seeds(write_folder(tmp_path / "one more", 1, start=20))  # 1 of 21
+    assert len(calls) == 1
+
+    monkeypatch.setattr(writer, "ANALYZE_MIN_ARTICLES", 1)
+    import_seeds(write_folder(tmp_path / "another", 1, start=21))
+    assert len(calls) == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the refusal comes at commit
+def test_a_publisher_merged_during_the_run_is_read_afresh(tmp_path):
+    """The run cached example-news.com; an editor merges it into another publisher before
+    the next chunk. That chunk is refused (the cached publisher is gone) and written again
+    against a fresh entry: the article lands on the survivor, and no file fails."""
+    paths = write_folder(tmp_path, 2)
+
+    def merge_after_first_chunk(done, total):
+        if done == 1:
+            survivor = Provider.objects.create(domain="survivor.example", name="Survivor")
+            merge_providers(survivor, [Provider.objects.get(domain="example-news.com")])
+
+    result = import_seeds(paths, chunk_size=1, progress=merge_after_first_chunk)
+
+    assert result.failures == [] and result.created == 2
+    assert Article.objects.filter(provider__domain="survivor.example").count() == 2
+    assert not Provider.objects.filter(domain="example-news.com").exists()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_link_to_an_article_another_run_is_creating_points_at_it(tmp_path, monkeypatch):
+    """Run A holds its chunk open, with article 1 written but not committed, while run B
+    imports a file citing article 1: B cannot see it. Once A commits, A's end of run
+    points B's link at it."""
+    cited = seed_record(1)
+    citing = seed_record(
+        2, provider={"name": "Other", "domain": "other.example"}, topics=["Elsewhere"]
+    )
+    citing["related"] = [related_item(5, url=cited["webUrl"])]
+    inside, release = threading.Event(), threading.Event()
+    main = threading.current_thread()
+    content_changed = importer.content_changed
+
+    def held_open():  # called inside the chunk's transaction
+        content_changed()
+        if threading.current_thread() is not main:
+            inside.set()
+            release.wait(60)
+
+    monkeypatch.setattr(importer, "content_changed", held_open)
+
+    def run_a():
+        try:
+            import_seeds([write_seed(tmp_path / "a", "1.txt", cited)])
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run_a)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        import_seeds([write_seed(tmp_path / "b", "2.txt", citing)])
+        link = RelatedLink.objects.get(article__url=citing["webUrl"])
+        assert link.target is None
+    finally:
+        release.set()
+        thread.join(60)
+
+    link.refresh_from_db()
+    assert link.target == Article.objects.get(url=cited["webUrl"])
