@@ -100,7 +100,11 @@ class MergeActionMixin:
     merge_message = ""
     merge_intro = ""
 
-    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["change"])
+    def has_merge_permission(self, request, obj=None):
+        """Who may merge: those who may change (publishers ask for more)."""
+        return self.has_change_permission(request)
+
+    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["merge"])
     def merge(self, request, queryset):
         plural = self.opts.verbose_name_plural
         if queryset.count() < 2:

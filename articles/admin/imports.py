@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from ..models import ImportFailure, ImportRun
-from .base import ReadOnlyAdminMixin
+from .base import ReadOnlyAdminMixin, SafeToFieldMixin
 
 
 class ImportFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -14,7 +14,7 @@ class ImportFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ImportRunAdmin(SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
         "source",
