@@ -139,7 +139,19 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     actions = [*bulk_actions(), "add_topic", "remove_topic"]
     inlines = [ArticleImageInline, RelatedLinkInline, StatusChangeInline]
     fieldsets = [
-        (None, {"fields": ["title", "excerpt", "category", "topics", "editor_owned"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "excerpt",
+                    "category",
+                    "topics",
+                    "editor_owned",
+                    ("seen_version", "opened_at"),
+                ]
+            },
+        ),
         (
             "Moderation",
             {"fields": ["status_display", "publish_at", "moderated_by", "moderated_at"]},
@@ -169,7 +181,9 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         ),
     ]
     # What an editor may change is the feed fields they can own; the rest is shown only.
-    readonly_fields = read_only_rest(fieldsets, Article.EDITABLE_FEED_FIELDS)
+    readonly_fields = read_only_rest(
+        fieldsets, [*Article.EDITABLE_FEED_FIELDS, "seen_version", "opened_at"]
+    )
 
     def get_ordering(self, request):
         """The queue: hottest, then best, then newest; unscored last on every database."""
@@ -243,11 +257,24 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        """Remember the feed fields an editor changed, so imports never overwrite them."""
-        obj.mark_edited(
-            *(name for name in Article.EDITABLE_FEED_FIELDS if name in form.changed_data)
-        )
-        super().save_model(request, obj, form, change)
+        """Write only what the editor changed, and remember it is theirs.
+
+        An import may have refreshed the row since the form was opened (quality, the
+        encrypted body, its hash, topics): a full-row save would put the old values
+        back. The editor's fields become editor-owned, so imports never overwrite them,
+        and the edit version moves on (see ``ArticleAdminForm``).
+        """
+        columns = {field.name for field in Article._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in columns or name == "topics"]
+        obj.mark_edited(*(name for name in Article.EDITABLE_FEED_FIELDS if name in changed))
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        if not changed:
+            return
+        obj.edit_version += 1
+        fields = [name for name in changed if name != "topics"]
+        obj.save(update_fields=[*fields, "edited_fields", "edit_version", "updated_at"])
 
     # The queue's topic actions, which ask for the topic on an intermediate page.
 
