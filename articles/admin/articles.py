@@ -5,24 +5,45 @@ the decision table (``.decisions``), the queue's topic actions from ``articles.m
 An editor's change to a feed field is recorded by ``Article.mark_edited``.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
-from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from newsroom.paginators import BoundedCountPaginator
 
 from .. import moderation
+from ..editors import desk_time, desk_time_short
 from ..forms import ArticleAdminForm, StoredTextField, TopicChoiceForm
 from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
 from .actions import Page, action_form, intermediate_page
 from .base import DeskAdmin, ReadOnlyAdminMixin, read_only_rest
 from .decisions import ModerationAdminMixin, bulk_actions
-from .filters import HasImageFilter, HeatFilter, PublisherFilter, QualityFilter, StatusFilter
+from .filters import (
+    HasImageFilter,
+    HeatFilter,
+    PublisherDateFilter,
+    PublisherFilter,
+    QualityFilter,
+    StatusFilter,
+)
 
 THUMB_WIDTH = 64
+EXCERPT_CHARS = 140
+# The queue and the article page need the width: no navigation sidebar beside them.
+WIDE_PAGE = {"is_nav_sidebar_enabled": False}
+QUEUE_TITLES = {
+    StatusFilter.DEFAULT: "Review queue",
+    StatusFilter.SCHEDULED: "Scheduled articles",
+    Article.Status.PUBLISHED: "Published articles",
+    Article.Status.REJECTED: "Rejected articles",
+    StatusFilter.ALL: "All articles",
+}
 TOPIC_INTRO = "Topics an editor sets are kept when the feed is imported again."
 ADD_TOPIC = Page("add_topic", "Add a topic", TOPIC_INTRO, "Add topic")
 REMOVE_TOPIC = Page("remove_topic", "Remove a topic", TOPIC_INTRO, "Remove topic")
@@ -41,6 +62,18 @@ def thumbnail(url, width, height, max_width=THUMB_WIDTH):
         url,
         max_width,
         height,
+    )
+
+
+def _time_cell(when):
+    """A compact time in the desk's zone, the full one on hover."""
+    if when is None:
+        return "—"
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        when.isoformat(),
+        desk_time(when),
+        desk_time_short(when),
     )
 
 
@@ -98,22 +131,24 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
+    # One wide "article" cell (headline, excerpt's first line, source link), then short
+    # columns: the table is laid out to the page's width (admin.css), never wider.
     list_display = [
-        "lead_thumbnail",
-        "title",
+        "article_cell",
         "publisher",
         "status_display",
         "heat",
         "quality",
-        "published",
         "topic_list",
+        "publisher_date",
+        "arrived",
     ]
-    list_display_links = ["title"]
+    list_display_links = None
     list_filter = [
         StatusFilter,
-        ("provider", PublisherFilter),
+        PublisherFilter,
         ("topics", admin.RelatedFieldListFilter),
-        "published_at",
+        ("published_at", PublisherDateFilter),
         QualityFilter,
         HeatFilter,
         HasImageFilter,
@@ -190,12 +225,18 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         return score_ordering("heat", "quality")
 
     def get_queryset(self, request):
-        images = ArticleImage.objects.order_by("position")
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("provider", Prefetch("images", queryset=images), "topics")
-        )
+        return super().get_queryset(request).prefetch_related("provider", "topics")
+
+    def changelist_view(self, request, extra_context=None):
+        """Titled for what it lists: "Review queue" for pending articles, and so on."""
+        status = request.GET.get(StatusFilter.parameter_name)
+        title = QUEUE_TITLES.get(status, QUEUE_TITLES[StatusFilter.DEFAULT])
+        context = {"title": title, "subtitle": None, **WIDE_PAGE, **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {**WIDE_PAGE, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
 
     def has_add_permission(self, request):
         """Articles come from imports only: their identity is the feed's URL."""
@@ -203,6 +244,7 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
 
     class Media:
         css = {"all": ["admin-newsroom/admin.css"]}
+        js = ["admin-newsroom/queue.js"]
 
     def action_checkbox(self, article):
         """Django's checkbox, without a template render per row (a third of the page time)."""
@@ -215,25 +257,44 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
 
     # Columns and read-only fields.
 
+    @admin.display(description="article", ordering="title")
+    def article_cell(self, article):
+        """The headline (to the change page), the excerpt's first line, the source."""
+        first_line = next((line for line in article.excerpt.splitlines() if line.strip()), "")
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        return format_html(
+            '<a class="nr-headline" href="{}">{}</a>'
+            '<span class="nr-excerpt" title="{}">{}</span>'
+            '<a class="nr-source" href="{}" rel="noopener noreferrer" target="_blank">'
+            "source: {}</a>",
+            change_url,
+            article.title,
+            first_line,
+            Truncator(first_line).chars(EXCERPT_CHARS),
+            article.source_url,
+            urlsplit(article.source_url).hostname or article.source_url,
+        )
+
     @admin.display(description="publisher", ordering="provider__name")
     def publisher(self, article):
         return article.provider
 
-    @admin.display(description="published", ordering="published_at")
-    def published(self, article):
-        return article.published_at
+    @admin.display(description="publisher's date", ordering="published_at")
+    def publisher_date(self, article):
+        return _time_cell(article.published_at)
 
-    @admin.display(description="image")
-    def lead_thumbnail(self, article):
-        image = article.lead_image
-        if image is None:
-            return "—"
-        return thumbnail(image.url, image.width, image.height)
+    @admin.display(description="arrived", ordering="imported_at")
+    def arrived(self, article):
+        return _time_cell(article.imported_at or article.created_at)
 
     @admin.display(description="status", ordering="status")
     def status_display(self, article):
         if article.is_scheduled:
-            return f"scheduled for {article.publish_at:%Y-%m-%d %H:%M} UTC"
+            return format_html(
+                "scheduled for <time datetime='{}'>{}</time>",
+                article.publish_at.isoformat(),
+                desk_time(article.publish_at),
+            )
         return article.get_status_display()
 
     @admin.display(description="topics")

@@ -236,7 +236,7 @@ def test_one_article_schedule(editor_client):
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.publish_at == when and a.status == Status.PUBLISHED
-    listing = editor_client.get(changelist(status="published")).content.decode()
+    listing = editor_client.get(changelist(status="scheduled")).content.decode()
     assert "scheduled for" in listing
 
 
