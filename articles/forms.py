@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from .editors import desk_timezone, next_full_hour
 from .models import Topic
 
 
@@ -149,19 +150,38 @@ def lost_update_message(article, opened_at, yours):
 class ModerationForm(forms.Form):
     note = forms.CharField(
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="Optional; kept in the article's history.",
+        help_text="Optional; kept in each article's history.",
     )
 
 
 class ScheduleForm(ModerationForm):
+    """A time on the desk's clock (``editors.desk_timezone``), the next full hour unless
+    the editor picks another."""
+
     publish_at = forms.DateTimeField(
         label="Publish at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Readers see the article from this time on (UTC).",
     )
 
     field_order = ["publish_at", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = desk_timezone()
+        default = next_full_hour()
+        field = self.fields["publish_at"]
+        field.initial = default.strftime("%Y-%m-%dT%H:%M")
+        field.help_text = (
+            f"Desk time ({zone.key}, {default.tzname()} now). "
+            "Readers see the articles from this time on."
+        )
+
+    def full_clean(self):
+        # A typed time is read on the desk's clock, not the server's.
+        with timezone.override(desk_timezone()):
+            super().full_clean()
 
     def clean_publish_at(self):
         when = self.cleaned_data["publish_at"]

@@ -91,14 +91,20 @@ class MergeActionMixin:
     """The "merge" action: pick a survivor among the selected objects, then merge.
 
     An admin sets ``merge_objects`` (the service as a ``staticmethod``, taking
-    ``(survivor, others, user=)`` and returning a result), ``merge_message`` (formatted
-    with ``merged``, ``survivor`` and the ``result``) and ``merge_intro`` (what the page
-    tells the editor). Messages and titles name the model by its verbose name.
+    ``(survivor, others, user=)`` and returning a result), ``merge_report(result)`` (the
+    message after the merge) and ``merge_intro`` (what the page tells the editor).
+    ``merge_context`` may add to the page what the editor should see before choosing.
+    Messages and titles name the model by its verbose name.
     """
 
     merge_objects = None
-    merge_message = ""
     merge_intro = ""
+
+    def merge_report(self, result):
+        raise NotImplementedError
+
+    def merge_context(self, queryset):
+        return {}
 
     def has_merge_permission(self, request, obj=None):
         """Who may merge: those who may change (publishers ask for more)."""
@@ -117,6 +123,5 @@ class MergeActionMixin:
         survivor = form.cleaned_data["survivor"]
         others = list(queryset.exclude(pk=survivor.pk))
         result = self.merge_objects(survivor, others, user=request.user)
-        message = self.merge_message.format(merged=len(others), survivor=survivor, result=result)
-        self.message_user(request, message, messages.SUCCESS)
+        self.message_user(request, self.merge_report(result), messages.SUCCESS)
         return None

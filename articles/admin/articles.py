@@ -22,7 +22,7 @@ from ..editors import desk_time, desk_time_short
 from ..forms import ArticleAdminForm, StoredTextField, TopicChoiceForm
 from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
 from .actions import Page, action_form, intermediate_page
-from .base import DeskAdmin, ReadOnlyAdminMixin, read_only_rest
+from .base import DeskAdmin, ReadOnlyAdminMixin, counted, read_only_rest
 from .decisions import ModerationAdminMixin, bulk_actions
 from .filters import (
     HasImageFilter,
@@ -350,7 +350,8 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         else:
             change, verb = moderation.remove_topic, "taken out of the topic"
         changed = change(list(queryset), topic, request.user)
-        self.message_user(request, f"{len(changed)} article(s) {verb} “{topic}”.", messages.SUCCESS)
+        message = f"{counted(len(changed), 'article')} {verb} “{topic}”."
+        self.message_user(request, message, messages.SUCCESS)
         return None
 
     @admin.action(description="Add a topic to selected articles…", permissions=["change"])

@@ -19,6 +19,11 @@ from .actions import ValidSelectionMixin
 MAX_SEARCH_WORDS = 20
 
 
+def counted(count, singular, plural=None):
+    """ "1 article", "2 articles", "3 aliases" (with ``plural`` given)."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
 def read_only_rest(fieldsets, editable):
     """Every field the fieldsets show, except the ``editable`` ones, in their order."""
     return [name for name in flatten_fieldsets(fieldsets) if name not in editable]

@@ -18,7 +18,7 @@ from .. import merging
 from ..models import Article
 from ..pagecache import content_changed
 from .actions import MergeActionMixin
-from .base import ArticleCountMixin, DeskAdmin, read_only_rest
+from .base import ArticleCountMixin, DeskAdmin, counted, read_only_rest
 
 Kind = ProviderAlias.Kind
 # Blocking, unblocking, merging and domain aliases change what readers see.
@@ -147,16 +147,19 @@ class ProviderAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
     # Counted on the articles' provider index; a search's alias join cannot multiply it.
     article_rows = (Article, "provider")
     merge_objects = staticmethod(merging.merge_providers)
-    merge_message = (
-        "Merged {merged} publisher(s) into “{survivor}”: {result.articles_moved} article(s) "
-        "and {result.related_links_moved} related link(s) moved, "
-        "{result.aliases_added} alias(es) added."
-    )
     merge_intro = (
         "Choose the publisher that stays. The others' articles and related links "
         "move to it, their names and domains become its aliases (so later imports "
         "of those domains land on it), and they are deleted."
     )
+
+    def merge_report(self, result):
+        return (
+            f"Merged {counted(len(result.merged), 'publisher')} into “{result.survivor}”: "
+            f"{counted(result.articles_moved, 'article')} and "
+            f"{counted(result.related_links_moved, 'related link')} moved, "
+            f"{counted(result.aliases_added, 'alias', 'aliases')} added."
+        )
 
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(PUBLISH_PERMISSION)
@@ -213,8 +216,9 @@ class ProviderAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
             )
             content_changed()
         count = len(providers)
-        noun = "publisher" if count == 1 else "publishers"
-        message = f"{count} {noun} {verb}." if count else f"No publisher needed to be {verb}."
+        message = (
+            f"{counted(count, 'publisher')} {verb}." if count else f"Nothing to do: already {verb}."
+        )
         self.message_user(request, message, messages.SUCCESS)
 
     @admin.action(description="Block selected publishers", permissions=["publish"])

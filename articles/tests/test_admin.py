@@ -411,7 +411,7 @@ def test_editor_can_moderate_but_not_reach_users_or_groups(client):
     client.force_login(make_editor())
     article = make_article(status=Status.PENDING)
     assert client.get(reverse(CHANGELIST)).status_code == 200
-    response = client.post(reverse(CHANGELIST), action_post("publish", [article]))
+    response = client.post(reverse(CHANGELIST), action_post("publish", [article], apply="1"))
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
