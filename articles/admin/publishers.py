@@ -129,6 +129,12 @@ class ProviderAliasInline(admin.TabularInline):
         return formset
 
 
+def _domains(provider):
+    """The publisher's domain, then its domain aliases (from a prefetch if there is one)."""
+    aliases = sorted(a.value for a in provider.aliases.all() if a.kind == Kind.DOMAIN)
+    return [provider.domain, *aliases]
+
+
 @admin.register(Provider)
 class ProviderAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
     form = ProviderAdminForm
@@ -160,6 +166,29 @@ class ProviderAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
             f"{counted(result.related_links_moved, 'related link')} moved, "
             f"{counted(result.aliases_added, 'alias', 'aliases')} added."
         )
+
+    def merge_label(self, provider):
+        domains = _domains(provider)
+        also = f" (also {', '.join(domains[1:])})" if len(domains) > 1 else ""
+        return f"{provider} — {domains[0]}{also} — {counted(provider.article_count, 'article')}"
+
+    def merge_warnings(self, providers):
+        warnings = super().merge_warnings(providers)
+        domains = sorted({provider.domain for provider in providers})
+        if len(domains) > 1:
+            warnings.insert(
+                0,
+                f"These publishers have different domains ({', '.join(domains)}). After "
+                "the merge every one of them is the survivor's, and its pages and feeds "
+                "answer for all of them: merge only the same publisher under other names.",
+            )
+        blocked = [str(p) for p in providers if p.is_blocked]
+        if blocked and len(blocked) < len(providers):
+            warnings.insert(
+                0,
+                f"Blocked: {', '.join(blocked)}. Their stories follow the survivor's block.",
+            )
+        return warnings
 
     def has_publish_permission(self, request, obj=None):
         return request.user.has_perm(PUBLISH_PERMISSION)

@@ -18,6 +18,9 @@ class TopicAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
     merge_objects = staticmethod(merging.merge_topics)
     merge_intro = "Choose the topic that stays; the others' articles are filed under it."
 
+    def merge_label(self, topic):
+        return f"{topic} — {counted(topic.article_count, 'article')}"
+
     def merge_report(self, result):
         return (
             f"Merged {counted(len(result.merged), 'topic')} into “{result.survivor}”; "
