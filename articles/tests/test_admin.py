@@ -90,7 +90,7 @@ def test_admin_index_shows_the_desk_overview(admin_client, one_of_each):
     assert "Desk overview" in html
     assert "<svg" in html and "<table>" in html
     assert admin_url(ImportRun, "change", one_of_each[ImportRun].pk) in html
-    assert "1 failure(s)" in html
+    assert "1 failure</strong>" in html
 
 
 # --- The review queue --------------------------------------------------------------------
