@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -92,17 +93,26 @@ class ArticleImageInline(admin.TabularInline):
 
 
 class RelatedLinkInline(admin.TabularInline):
-    """The feed's related coverage: editors only hide or unhide links."""
+    """The feed's related coverage: editors only hide or unhide links.
+
+    Listed in the order the public page shows them (newest first), hidden ones in place.
+    """
 
     model = RelatedLink
     fk_name = "article"
     extra = 0
     can_delete = False
+    verbose_name_plural = "related coverage (in the order readers see it)"
     fields = ["title", "provider", "published_at", "link", "is_hidden"]
     readonly_fields = ["title", "provider", "published_at", "link"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("provider")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("provider")
+            .order_by(F("published_at").desc(nulls_last=True), "position", "pk")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False

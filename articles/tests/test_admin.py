@@ -540,3 +540,20 @@ def test_an_action_on_a_malformed_id_does_nothing_instead_of_a_500(client, chang
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Status.PENDING
+
+
+def test_related_links_on_the_change_page_follow_the_public_order(admin_client):
+    article = make_article(status=Status.PUBLISHED)
+    now = timezone.now()
+    old = make_related(article, title="Oldest coverage", published_at=now - timedelta(days=3))
+    new = make_related(article, title="Newest coverage", published_at=now - timedelta(hours=1))
+    mid = make_related(article, title="Middle coverage", published_at=now - timedelta(days=1))
+    public = admin_client.get(article.get_absolute_url()).content.decode()
+    page = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    titles = [link.title for link in (old, new, mid)]
+
+    def order(html):
+        return sorted(titles, key=html.index)
+
+    assert order(page) == order(public) == ["Newest coverage", "Middle coverage", "Oldest coverage"]
+    assert "Source:" in page and article.source_url in page
