@@ -143,11 +143,17 @@ class PublisherFilter(admin.SimpleListFilter):
     def has_output(self):
         return True
 
+    MAX_ID = 2**63 - 1  # a bigger number is no publisher (and too big for the database)
+
+    def chosen_id(self):
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and int(value) <= self.MAX_ID:
+            return int(value)
+        return None
+
     def chosen(self):
-        value = self.value()
-        if not (value and value.isdigit()):
-            return None
-        return Provider.objects.filter(pk=value).first()
+        chosen_id = self.chosen_id()
+        return None if chosen_id is None else Provider.objects.filter(pk=chosen_id).first()
 
     def lookups(self, request, model_admin):
         with_articles = Provider.objects.filter(
@@ -167,12 +173,10 @@ class PublisherFilter(admin.SimpleListFilter):
         return [(str(p.pk), f"{p} ({p.domain})") for p in found]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value is None:
+        if self.value() is None:
             return queryset
-        if not value.isdigit():
-            return queryset.none()
-        return queryset.filter(provider_id=int(value))
+        chosen_id = self.chosen_id()
+        return queryset.none() if chosen_id is None else queryset.filter(provider_id=chosen_id)
 
     def choices(self, changelist):
         # The search box keeps the other filters, the search and the sort.
