@@ -199,7 +199,7 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         ),
         (
             "Moderation",
-            {"fields": ["status_display", "publish_at", "moderated_by", "moderated_at"]},
+            {"fields": ["status_display", "scheduled_for", "moderated_by", "moderated_at"]},
         ),
         (
             "Feed metadata",
@@ -306,6 +306,11 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
                 desk_time(article.publish_at),
             )
         return article.get_status_display()
+
+    @admin.display(description="scheduled for")
+    def scheduled_for(self, article):
+        """On the desk's clock; readers see a published article from this time on."""
+        return desk_time(article.publish_at) if article.publish_at else "—"
 
     @admin.display(description="topics")
     def topic_list(self, article):

@@ -557,3 +557,11 @@ def test_related_links_on_the_change_page_follow_the_public_order(admin_client):
 
     assert order(page) == order(public) == ["Newest coverage", "Middle coverage", "Oldest coverage"]
     assert "Source:" in page and article.source_url in page
+
+
+def test_the_article_page_gives_the_schedule_on_the_desks_clock(admin_client, settings):
+    settings.NEWSROOM_DESK_TIME_ZONE = "America/New_York"
+    when = timezone.now() + timedelta(days=2)
+    article = make_article(status=Status.PUBLISHED, publish_at=when)
+    html = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    assert desk_time(when) in html and ("EST" in desk_time(when) or "EDT" in desk_time(when))
