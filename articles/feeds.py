@@ -12,11 +12,13 @@ adds an ``ETag`` from the body and answers ``If-None-Match``/``If-Modified-Since
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 
+from .merging import redirect_to_survivor
 from .models import Article, Topic
 from .templatetags.site_tags import json_for_script, safe_url, xml_text
 
@@ -174,6 +176,15 @@ class TopicFeed(ScopeFeed):
 
 
 class ProviderFeed(ScopeFeed):
+    def __call__(self, request, *args, **kwargs):
+        """A merged publisher's feed answers 301 to the survivor's."""
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Http404:
+            if redirect := redirect_to_survivor(request, kwargs["domain"]):
+                return redirect
+            raise
+
     def get_object(self, request, domain):
         return get_object_or_404(Article.objects.published().publishers(), domain=domain)
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from .editors import desk_timezone, next_full_hour
 from .models import Topic
 
 
@@ -23,8 +24,55 @@ class StoredTextField(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
+class TokenMixin:
+    """A hidden value the page carries for the form's own use; never an edit."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class VersionField(TokenMixin, forms.IntegerField):
+    pass
+
+
+class OpenedAtField(TokenMixin, forms.DateTimeField):
+    pass
+
+
 class ArticleAdminForm(forms.ModelForm):
-    """The admin's article form; its text fields do not strip (see ``ArticleAdmin``)."""
+    """The admin's article form: it knows what the editor saw and what they changed.
+
+    * **What changed** is measured against the values the page was rendered with (sent
+      back as hidden initial values), not against the row as it is now: an import that
+      ran while the form was open is not mistaken for the editor's change, and the save
+      writes only the fields the editor changed (``ArticleAdmin.save_model``).
+    * **Topics** are saved as the editor's difference (added, removed), so a topic the
+      feed added meanwhile stays.
+    * **No lost update**: ``seen_version`` is the article's ``edit_version`` when the page was
+      rendered; a save over a newer editor's save is refused, naming who changed what.
+
+    Text fields do not strip (see ``ArticleAdmin``).
+    """
+
+    seen_version = VersionField(required=False)
+    opened_at = OpenedAtField(required=False)
+
+    # Fields whose change is judged against what the editor saw.
+    SEEN_FIELDS = ("title", "excerpt", "category", "topics")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["seen_version"] = self.instance.edit_version
+            self.initial["opened_at"] = timezone.now()
+        for name in self.SEEN_FIELDS:
+            if name not in self.fields:
+                continue
+            # A post without the hidden value (not from this page) compares with the row.
+            seen = not self.is_bound or self.add_initial_prefix(name) in self.data
+            self.fields[name].show_hidden_initial = seen
 
     def clean_title(self):
         title = self.cleaned_data["title"]
@@ -32,23 +80,108 @@ class ArticleAdminForm(forms.ModelForm):
             raise forms.ValidationError(self.fields["title"].error_messages["required"])
         return title
 
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if self.instance.pk and seen is not None:
+            # Locked until the save commits (the admin saves in one transaction).
+            current = (
+                type(self.instance)
+                .objects.select_for_update()
+                .values_list("edit_version", flat=True)
+                .get(pk=self.instance.pk)
+            )
+            if current != seen:
+                self._refuse_lost_update(current, cleaned.get("opened_at"))
+        return cleaned
+
+    def _refuse_lost_update(self, current, opened_at):
+        """Refuse the save; the next one (after the editor has looked) may go through."""
+        self.data = self.data.copy()
+        self.data["seen_version"] = str(current)
+        self.data["opened_at"] = timezone.now().isoformat()
+        raise forms.ValidationError(
+            lost_update_message(self.instance, opened_at, self.changed_data), code="stale"
+        )
+
+    def seen_value(self, name):
+        """The value of ``name`` when the editor opened the page."""
+        bound = self[name]
+        if not self.fields[name].show_hidden_initial:
+            return bound.initial
+        data = self._widget_data_value(self.fields[name].hidden_widget(), bound.html_initial_name)
+        return self.fields[name].to_python(data)
+
+    def _save_m2m(self):
+        """Topics: apply what the editor added and removed, and nothing else."""
+        if "topics" not in self.fields or "topics" not in self.changed_data:
+            return
+        before = {topic.pk for topic in self.seen_value("topics")}
+        after = {topic.pk for topic in self.cleaned_data["topics"]}
+        topics = self.instance.topics
+        topics.remove(*(before - after))
+        topics.add(*(after - before))
+
+
+def lost_update_message(article, opened_at, yours):
+    """Who saved the article since ``opened_at``, what they changed, and what to do."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    entries = LogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(article), object_id=str(article.pk)
+    ).select_related("user")
+    if opened_at is not None:
+        entries = entries.filter(action_time__gt=opened_at)
+    changes = []
+    for entry in entries.order_by("action_time")[:5]:
+        what = entry.get_change_message() or "saved it"
+        when = timezone.localtime(entry.action_time)
+        changes.append(f"{entry.user.get_username()} at {when:%H:%M}: {what}")
+    who = "; ".join(changes) if changes else "another editor saved it"
+    mine = ", ".join(yours) if yours else "nothing"
+    return (
+        f"Not saved: this article changed since you opened it ({who}). "
+        f"Your changes ({mine}) are still in the form below: compare them with the "
+        "article as it is now (open it in another tab), then save again to keep yours."
+    )
+
 
 class ModerationForm(forms.Form):
     note = forms.CharField(
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 60}),
-        help_text="Optional; kept in the article's history.",
+        help_text="Optional; kept in each article's history.",
     )
 
 
 class ScheduleForm(ModerationForm):
+    """A time on the desk's clock (``editors.desk_timezone``), the next full hour unless
+    the editor picks another."""
+
     publish_at = forms.DateTimeField(
         label="Publish at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text="Readers see the article from this time on (UTC).",
     )
 
     field_order = ["publish_at", "note"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zone = desk_timezone()
+        default = next_full_hour()
+        field = self.fields["publish_at"]
+        field.initial = default.strftime("%Y-%m-%dT%H:%M")
+        field.help_text = (
+            f"Desk time ({zone.key}, {default.tzname()} now). "
+            "Readers see the articles from this time on."
+        )
+
+    def full_clean(self):
+        # A typed time is read on the desk's clock, not the server's.
+        with timezone.override(desk_timezone()):
+            super().full_clean()
 
     def clean_publish_at(self):
         when = self.cleaned_data["publish_at"]

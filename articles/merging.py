@@ -4,13 +4,17 @@ Both merges re-file articles, so they live here with the articles and not in the
 ``providers`` app (which depends on nothing in ``articles``). Each runs in one
 transaction, returns a result object with its counts and leaves the same pair of entries
 in the admin's history (``log_merge``). The admin's merge action calls them; nothing
-here knows about requests or forms.
+here knows about requests or forms, except ``redirect_to_survivor``: the public
+publisher page and feeds call it when a domain is not found, so a merged publisher's
+old URLs answer 301 to the survivor's.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
+from django.urls import reverse
 
 from providers.models import Provider, ProviderAlias
 
@@ -138,3 +142,30 @@ def merge_providers(survivor, others, user=None):
     Provider.objects.filter(pk__in=other_ids).delete()
     content_changed()
     return ProviderMergeResult(survivor, others, articles_moved, links_moved, len(new_aliases))
+
+
+def survivor_of(domain):
+    """The publisher a merged-away ``domain`` now belongs to (by its domain alias), or None."""
+    alias = (
+        ProviderAlias.objects.filter(kind=Kind.DOMAIN, value=domain)
+        .exclude(provider__domain=domain)
+        .select_related("provider")
+        .first()
+    )
+    return alias.provider if alias else None
+
+
+def redirect_to_survivor(request, domain):
+    """A 301 to the same page (route, format, query) of ``domain``'s survivor, or None.
+
+    For a view routed with a ``domain`` keyword (publisher pages and feeds) that found
+    no publisher under that domain.
+    """
+    survivor = survivor_of(domain)
+    match = request.resolver_match
+    if survivor is None or match is None:
+        return None
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+    url = reverse(name, args=match.args, kwargs={**match.kwargs, "domain": survivor.domain})
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)

@@ -217,6 +217,11 @@ class Article(models.Model):
     imported_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    edit_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Counts editors' saves of the change form: a save over a newer one is refused.",
+    )
 
     objects = ArticleManager()
 

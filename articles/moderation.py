@@ -9,6 +9,7 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import transaction
 from django.utils import timezone
 
+from .editors import desk_time
 from .models import Article, StatusChange
 from .pagecache import content_changed
 
@@ -80,7 +81,7 @@ def change_status(articles, to_status, user, note="", publish_at=None):
         updated_at=now,
     )
     if to_status == Status.PUBLISHED and publish_at is not None:
-        message = f"Scheduled for {publish_at:%Y-%m-%d %H:%M %Z}"
+        message = f"Scheduled for {desk_time(publish_at)}"
     else:
         message = f"Status set to {Status(to_status).label}"
     if note:

@@ -7,16 +7,26 @@ One module a page of the desk, each registering its own admin class:
   actions, the change page's buttons and the one-article pages are made;
 - ``topics`` and ``publishers``: renamed, counted and merged, by one merge action;
 - ``imports`` and ``history``: records the system keeps, read-only;
+- ``accounts``: Django's user and group admins, with the desk's safe ``_to_field``;
 - ``filters``, ``actions`` and ``base``: the pieces these share.
 
 Dependencies point one way: these modules call the services (``articles.moderation``,
 ``articles.merging``) and the models; nothing outside the admin imports them.
 """
 
+from .accounts import GroupAdmin, UserAdmin
 from .articles import ArticleAdmin
 from .history import StatusChangeAdmin
 from .imports import ImportRunAdmin
 from .publishers import ProviderAdmin
 from .topics import TopicAdmin
 
-__all__ = ["ArticleAdmin", "ImportRunAdmin", "ProviderAdmin", "StatusChangeAdmin", "TopicAdmin"]
+__all__ = [
+    "ArticleAdmin",
+    "GroupAdmin",
+    "ImportRunAdmin",
+    "ProviderAdmin",
+    "StatusChangeAdmin",
+    "TopicAdmin",
+    "UserAdmin",
+]

@@ -15,18 +15,19 @@ from django.template.response import TemplateResponse
 
 
 class MergeForm(forms.Form):
-    """Pick which of the selected objects survives a merge."""
+    """Pick which of the selected objects survives a merge; ``label`` words each choice."""
 
     survivor = forms.ModelChoiceField(
         queryset=None,
         widget=forms.RadioSelect,
         empty_label=None,
-        help_text="The others are merged into it and then deleted.",
+        help_text="The others are merged into it and then deleted. This cannot be undone.",
     )
 
-    def __init__(self, *args, queryset, **kwargs):
+    def __init__(self, *args, queryset, label=str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["survivor"].queryset = queryset
+        self.fields["survivor"].label_from_instance = label
 
 
 class ValidSelectionMixin:
@@ -60,7 +61,7 @@ class Page(NamedTuple):
     submit: str
 
 
-def intermediate_page(modeladmin, request, queryset, form, page):
+def intermediate_page(modeladmin, request, queryset, form, page, warnings=()):
     """Render the page that asks the action's question about the selected objects."""
     opts = modeladmin.model._meta
     # "Select all N" comes back as select_across=1 (the admin then ignores the ids), so a
@@ -72,6 +73,7 @@ def intermediate_page(modeladmin, request, queryset, form, page):
         **modeladmin.admin_site.each_context(request),
         "title": page.title,
         "intro": page.intro,
+        "warnings": list(warnings),
         "submit": page.submit,
         "form": form,
         "objects": queryset[:200],
@@ -91,28 +93,44 @@ class MergeActionMixin:
     """The "merge" action: pick a survivor among the selected objects, then merge.
 
     An admin sets ``merge_objects`` (the service as a ``staticmethod``, taking
-    ``(survivor, others, user=)`` and returning a result), ``merge_message`` (formatted
-    with ``merged``, ``survivor`` and the ``result``) and ``merge_intro`` (what the page
-    tells the editor). Messages and titles name the model by its verbose name.
+    ``(survivor, others, user=)`` and returning a result), ``merge_report(result)`` (the
+    message after the merge) and ``merge_intro`` (what the page tells the editor).
+    ``merge_context`` may add to the page what the editor should see before choosing.
+    Messages and titles name the model by its verbose name.
     """
 
     merge_objects = None
-    merge_message = ""
     merge_intro = ""
 
-    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["change"])
+    def merge_report(self, result):
+        raise NotImplementedError
+
+    def merge_label(self, obj):
+        """How ``obj`` reads among the survivors to choose from."""
+        return str(obj)
+
+    def merge_warnings(self, objects):
+        """What the editor should know before merging ``objects``."""
+        return ["A merge is final: the others are deleted and cannot be brought back."]
+
+    def has_merge_permission(self, request, obj=None):
+        """Who may merge: those who may change (publishers ask for more)."""
+        return self.has_change_permission(request)
+
+    @admin.action(description="Merge selected %(verbose_name_plural)s…", permissions=["merge"])
     def merge(self, request, queryset):
         plural = self.opts.verbose_name_plural
         if queryset.count() < 2:
             self.message_user(request, f"Select at least two {plural} to merge.", messages.WARNING)
             return None
-        form = action_form(request, MergeForm, queryset=queryset.order_by("name"))
+        queryset = queryset.order_by("name")
+        form = action_form(request, MergeForm, queryset=queryset, label=self.merge_label)
         if not (form.is_bound and form.is_valid()):
             page = Page("merge", f"Merge {plural}", self.merge_intro, "Merge")
-            return intermediate_page(self, request, queryset, form, page)
+            warnings = self.merge_warnings(list(queryset[:200]))
+            return intermediate_page(self, request, queryset, form, page, warnings=warnings)
         survivor = form.cleaned_data["survivor"]
         others = list(queryset.exclude(pk=survivor.pk))
         result = self.merge_objects(survivor, others, user=request.user)
-        message = self.merge_message.format(merged=len(others), survivor=survivor, result=result)
-        self.message_user(request, message, messages.SUCCESS)
+        self.message_user(request, self.merge_report(result), messages.SUCCESS)
         return None

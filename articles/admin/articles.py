@@ -5,25 +5,47 @@ the decision table (``.decisions``), the queue's topic actions from ``articles.m
 An editor's change to a feed field is recorded by ``Article.mark_edited``.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
+from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 
 from newsroom.paginators import BoundedCountPaginator
 
 from .. import moderation
+from ..editors import desk_time, desk_time_short
 from ..forms import ArticleAdminForm, StoredTextField, TopicChoiceForm
 from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
 from ..search import matching_ids
 from .actions import Page, action_form, intermediate_page
-from .base import DeskAdmin, ReadOnlyAdminMixin, read_only_rest
+from .base import DeskAdmin, ReadOnlyAdminMixin, counted, read_only_rest
 from .decisions import ModerationAdminMixin, bulk_actions
-from .filters import HasImageFilter, HeatFilter, PublisherFilter, QualityFilter, StatusFilter
+from .filters import (
+    HasImageFilter,
+    HeatFilter,
+    PublisherDateFilter,
+    PublisherFilter,
+    QualityFilter,
+    StatusFilter,
+)
 
 THUMB_WIDTH = 64
+EXCERPT_CHARS = 140
+# The queue and the article page need the width: no navigation sidebar beside them.
+WIDE_PAGE = {"is_nav_sidebar_enabled": False}
+QUEUE_TITLES = {
+    StatusFilter.DEFAULT: "Review queue",
+    StatusFilter.SCHEDULED: "Scheduled articles",
+    Article.Status.PUBLISHED: "Published articles",
+    Article.Status.REJECTED: "Rejected articles",
+    StatusFilter.ALL: "All articles",
+}
 TOPIC_INTRO = "Topics an editor sets are kept when the feed is imported again."
 ADD_TOPIC = Page("add_topic", "Add a topic", TOPIC_INTRO, "Add topic")
 REMOVE_TOPIC = Page("remove_topic", "Remove a topic", TOPIC_INTRO, "Remove topic")
@@ -45,6 +67,18 @@ def thumbnail(url, width, height, max_width=THUMB_WIDTH):
     )
 
 
+def _time_cell(when):
+    """A compact time in the desk's zone, the full one on hover."""
+    if when is None:
+        return "—"
+    return format_html(
+        '<time datetime="{}" title="{}">{}</time>',
+        when.isoformat(),
+        desk_time(when),
+        desk_time_short(when),
+    )
+
+
 # --- Inlines ---------------------------------------------------------------------------
 
 
@@ -60,17 +94,26 @@ class ArticleImageInline(admin.TabularInline):
 
 
 class RelatedLinkInline(admin.TabularInline):
-    """The feed's related coverage: editors only hide or unhide links."""
+    """The feed's related coverage: editors only hide or unhide links.
+
+    Listed in the order the public page shows them (newest first), hidden ones in place.
+    """
 
     model = RelatedLink
     fk_name = "article"
     extra = 0
     can_delete = False
+    verbose_name_plural = "related coverage (in the order readers see it)"
     fields = ["title", "provider", "published_at", "link", "is_hidden"]
     readonly_fields = ["title", "provider", "published_at", "link"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("provider")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("provider")
+            .order_by(F("published_at").desc(nulls_last=True), "position", "pk")
+        )
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -99,22 +142,24 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 @admin.register(Article)
 class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
+    # One wide "article" cell (headline, excerpt's first line, source link), then short
+    # columns: the table is laid out to the page's width (admin.css), never wider.
     list_display = [
-        "lead_thumbnail",
-        "title",
+        "article_cell",
         "publisher",
         "status_display",
         "heat",
         "quality",
-        "published",
         "topic_list",
+        "publisher_date",
+        "arrived",
     ]
-    list_display_links = ["title"]
+    list_display_links = None
     list_filter = [
         StatusFilter,
-        ("provider", PublisherFilter),
+        PublisherFilter,
         ("topics", admin.RelatedFieldListFilter),
-        "published_at",
+        ("published_at", PublisherDateFilter),
         QualityFilter,
         HeatFilter,
         HasImageFilter,
@@ -141,10 +186,22 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     actions = [*bulk_actions(), "add_topic", "remove_topic"]
     inlines = [ArticleImageInline, RelatedLinkInline, StatusChangeInline]
     fieldsets = [
-        (None, {"fields": ["title", "excerpt", "category", "topics", "editor_owned"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "title",
+                    "excerpt",
+                    "category",
+                    "topics",
+                    "editor_owned",
+                    ("seen_version", "opened_at"),
+                ]
+            },
+        ),
         (
             "Moderation",
-            {"fields": ["status_display", "publish_at", "moderated_by", "moderated_at"]},
+            {"fields": ["status_display", "scheduled_for", "moderated_by", "moderated_at"]},
         ),
         (
             "Feed metadata",
@@ -171,7 +228,9 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         ),
     ]
     # What an editor may change is the feed fields they can own; the rest is shown only.
-    readonly_fields = read_only_rest(fieldsets, Article.EDITABLE_FEED_FIELDS)
+    readonly_fields = read_only_rest(
+        fieldsets, [*Article.EDITABLE_FEED_FIELDS, "seen_version", "opened_at"]
+    )
 
     def get_search_results(self, request, queryset, search_term):
         """URL and publisher by substring, title and excerpt by the full-text index (the
@@ -187,12 +246,18 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         return score_ordering("heat", "quality")
 
     def get_queryset(self, request):
-        images = ArticleImage.objects.order_by("position")
-        return (
-            super()
-            .get_queryset(request)
-            .prefetch_related("provider", Prefetch("images", queryset=images), "topics")
-        )
+        return super().get_queryset(request).prefetch_related("provider", "topics")
+
+    def changelist_view(self, request, extra_context=None):
+        """Titled for what it lists: "Review queue" for pending articles, and so on."""
+        status = request.GET.get(StatusFilter.parameter_name)
+        title = QUEUE_TITLES.get(status, QUEUE_TITLES[StatusFilter.DEFAULT])
+        context = {"title": title, "subtitle": None, **WIDE_PAGE, **(extra_context or {})}
+        return super().changelist_view(request, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        context = {**WIDE_PAGE, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, context)
 
     def has_add_permission(self, request):
         """Articles come from imports only: their identity is the feed's URL."""
@@ -200,6 +265,7 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
 
     class Media:
         css = {"all": ["admin-newsroom/admin.css"]}
+        js = ["admin-newsroom/queue.js"]
 
     def action_checkbox(self, article):
         """Django's checkbox, without a template render per row (a third of the page time)."""
@@ -212,26 +278,50 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
 
     # Columns and read-only fields.
 
+    @admin.display(description="article", ordering="title")
+    def article_cell(self, article):
+        """The headline (to the change page), the excerpt's first line, the source."""
+        first_line = next((line for line in article.excerpt.splitlines() if line.strip()), "")
+        change_url = reverse("admin:articles_article_change", args=[article.pk])
+        return format_html(
+            '<a class="nr-headline" href="{}">{}</a>'
+            '<span class="nr-excerpt" title="{}">{}</span>'
+            '<a class="nr-source" href="{}" rel="noopener noreferrer" target="_blank">'
+            "source: {}</a>",
+            change_url,
+            article.title,
+            first_line,
+            Truncator(first_line).chars(EXCERPT_CHARS),
+            article.source_url,
+            urlsplit(article.source_url).hostname or article.source_url,
+        )
+
     @admin.display(description="publisher", ordering="provider__name")
     def publisher(self, article):
         return article.provider
 
-    @admin.display(description="published", ordering="published_at")
-    def published(self, article):
-        return article.published_at
+    @admin.display(description="publisher's date", ordering="published_at")
+    def publisher_date(self, article):
+        return _time_cell(article.published_at)
 
-    @admin.display(description="image")
-    def lead_thumbnail(self, article):
-        image = article.lead_image
-        if image is None:
-            return "—"
-        return thumbnail(image.url, image.width, image.height)
+    @admin.display(description="arrived", ordering="imported_at")
+    def arrived(self, article):
+        return _time_cell(article.imported_at or article.created_at)
 
     @admin.display(description="status", ordering="status")
     def status_display(self, article):
         if article.is_scheduled:
-            return f"scheduled for {article.publish_at:%Y-%m-%d %H:%M} UTC"
+            return format_html(
+                "scheduled for <time datetime='{}'>{}</time>",
+                article.publish_at.isoformat(),
+                desk_time(article.publish_at),
+            )
         return article.get_status_display()
+
+    @admin.display(description="scheduled for")
+    def scheduled_for(self, article):
+        """On the desk's clock; readers see a published article from this time on."""
+        return desk_time(article.publish_at) if article.publish_at else "—"
 
     @admin.display(description="topics")
     def topic_list(self, article):
@@ -254,11 +344,24 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        """Remember the feed fields an editor changed, so imports never overwrite them."""
-        obj.mark_edited(
-            *(name for name in Article.EDITABLE_FEED_FIELDS if name in form.changed_data)
-        )
-        super().save_model(request, obj, form, change)
+        """Write only what the editor changed, and remember it is theirs.
+
+        An import may have refreshed the row since the form was opened (quality, the
+        encrypted body, its hash, topics): a full-row save would put the old values
+        back. The editor's fields become editor-owned, so imports never overwrite them,
+        and the edit version moves on (see ``ArticleAdminForm``).
+        """
+        columns = {field.name for field in Article._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in columns or name == "topics"]
+        obj.mark_edited(*(name for name in Article.EDITABLE_FEED_FIELDS if name in changed))
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        if not changed:
+            return
+        obj.edit_version += 1
+        fields = [name for name in changed if name != "topics"]
+        obj.save(update_fields=[*fields, "edited_fields", "edit_version", "updated_at"])
 
     # The queue's topic actions, which ask for the topic on an intermediate page.
 
@@ -273,7 +376,8 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         else:
             change, verb = moderation.remove_topic, "taken out of the topic"
         changed = change(list(queryset), topic, request.user)
-        self.message_user(request, f"{len(changed)} article(s) {verb} “{topic}”.", messages.SUCCESS)
+        message = f"{counted(len(changed), 'article')} {verb} “{topic}”."
+        self.message_user(request, message, messages.SUCCESS)
         return None
 
     @admin.action(description="Add a topic to selected articles…", permissions=["change"])

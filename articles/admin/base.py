@@ -7,6 +7,7 @@ admin's read-only fields from its fieldsets, so the two are never restated.
 
 from django.contrib import admin
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.text import smart_split
@@ -16,6 +17,11 @@ from .actions import ValidSelectionMixin
 # More words than anyone types; each one is another AND-ed condition over every
 # search field, and past about 1,000 SQLite gives up ("Expression tree is too large").
 MAX_SEARCH_WORDS = 20
+
+
+def counted(count, singular, plural=None):
+    """ "1 article", "2 articles", "3 aliases" (with ``plural`` given)."""
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
 
 
 def read_only_rest(fieldsets, editable):
@@ -33,7 +39,25 @@ class BoundedSearchMixin:
         return super().get_search_results(request, queryset, search_term)
 
 
-class DeskAdmin(BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
+class SafeToFieldMixin:
+    """A ``_to_field`` naming a reverse relation is refused (400), not a 500.
+
+    Django's ``to_field_allowed`` asks the named field for ``primary_key``, which
+    reverse relations (``?_to_field=articles`` on publishers) do not have. Only a
+    concrete field can be a popup's ``to_field``.
+    """
+
+    def to_field_allowed(self, request, to_field):
+        try:
+            field = self.opts.get_field(to_field)
+        except FieldDoesNotExist:
+            return False
+        if not getattr(field, "concrete", False):
+            return False
+        return super().to_field_allowed(request, to_field)
+
+
+class DeskAdmin(SafeToFieldMixin, BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
     """An editable model on the desk: bounded search, actions safe on any posted id."""
 
 

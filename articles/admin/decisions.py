@@ -21,12 +21,18 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from .. import moderation
+from ..editors import desk_time
 from ..forms import ModerationForm, ScheduleForm
 from ..models import Article
 from .actions import Page, action_form, intermediate_page
+from .base import counted
 
 Status = Article.Status
 MODERATE_URL_NAME = "articles_article_moderate"
+
+
+def articles_count(count):
+    return counted(count, "article")
 
 
 @dataclass(frozen=True)
@@ -35,10 +41,12 @@ class Decision:
     action: str  # the bulk action's name
     label: str  # the button, the page's title and its submit button
     description: str  # the bulk action in the queue's menu
-    done: str  # "N article(s) …" after a bulk action
+    done: str  # "2 articles …", "“Headline” is …" (a schedule adds its time)
+    state: str  # "2 articles already were …", for those left alone
     to_status: str
+    question: str  # the confirmation page's title
+    intro: str  # what the confirmation page tells the editor
     schedules: bool = False  # asks for a time: readers see the articles from then on
-    intro: str = ""  # what the bulk action's page (``page``) tells the editor
 
     @property
     def form_class(self):
@@ -46,8 +54,8 @@ class Decision:
 
     @property
     def page(self):
-        """The bulk action's intermediate page, for a decision that asks."""
-        return Page(self.action, f"{self.label} articles", self.intro, self.label)
+        """The bulk action's confirmation page."""
+        return Page(self.action, self.question, self.intro, self.label)
 
     def applies_to(self, article):
         """Whether the decision would change ``article``: it is not there yet, or it is
@@ -61,44 +69,84 @@ class Decision:
             return moderation.schedule(articles, user, data["publish_at"], note=note)
         return moderation.change_status(articles, self.to_status, user, note=note)
 
+    def when(self, data):
+        """ " for 1 Dec 2026, 14:00 GMT" for a schedule, "" otherwise."""
+        return f" for {desk_time(data['publish_at'])}" if self.schedules else ""
+
+    def report(self, changed, total, data):
+        """What a bulk decision did, in a sentence or two."""
+        message = f"{articles_count(changed)} {self.done}{self.when(data)}."
+        if not changed:
+            message = f"Nothing changed: the selected articles already were {self.state}."
+        elif skipped := total - changed:
+            were = "was" if skipped == 1 else "were"
+            message += f" {articles_count(skipped)} already {were} {self.state}, left as before."
+        return message
+
+    def report_one(self, article, data):
+        return f"“{article}” was {self.done}{self.when(data)}."
+
 
 DECISIONS = (
     Decision(
         slug="publish",
         action="publish",
         label="Publish now",
-        description="Publish selected articles now",
+        description="Publish selected articles now…",
+        question="Publish these articles now?",
         done="published",
+        state="published",
         to_status=Status.PUBLISHED,
+        intro="Readers see these articles from now on.",
     ),
     Decision(
         slug="reject",
         action="reject",
         label="Reject",
-        description="Reject selected articles",
+        description="Reject selected articles…",
+        question="Reject these articles?",
         done="rejected",
+        state="rejected",
         to_status=Status.REJECTED,
+        intro="Rejected articles leave the queue and readers never see them; "
+        "a later import leaves them rejected.",
     ),
     Decision(
         slug="pending",
         action="send_back",
-        label="Send back to pending",
-        description="Send selected articles back to pending",
-        done="sent back to pending",
+        label="Send back to the queue",
+        description="Send selected articles back to the review queue…",
+        question="Send these articles back to the review queue?",
+        done="sent back to the review queue",
+        state="waiting for review",
         to_status=Status.PENDING,
+        intro="These articles go back to the review queue; published ones leave the site.",
     ),
     Decision(
         slug="schedule",
         action="schedule",
         label="Schedule",
         description="Schedule selected articles…",
+        question="When should these articles go out?",
         done="scheduled",
+        state="scheduled for that time",
         to_status=Status.PUBLISHED,
         schedules=True,
         intro="These articles become visible to readers at the time you choose.",
     ),
 )
 BY_SLUG = {decision.slug: decision for decision in DECISIONS}
+
+
+def current_state(article):
+    """Where the article stands, as a sentence: "It is waiting for review."."""
+    if article.is_scheduled:
+        return f"It is scheduled for {desk_time(article.publish_at)}."
+    return {
+        Status.PENDING: "It is waiting for review.",
+        Status.PUBLISHED: "It is published.",
+        Status.REJECTED: "It was rejected.",
+    }[article.status]
 
 
 def bulk_action(decision):
@@ -125,16 +173,15 @@ class ModerationAdminMixin:
         return request.user.has_perm(f"{self.opts.app_label}.publish_article")
 
     def decide_in_bulk(self, request, queryset, decision):
-        """The queue's action: at once, or once its page was answered for a schedule."""
-        form = action_form(request, decision.form_class) if decision.schedules else None
-        if form is not None and not (form.is_bound and form.is_valid()):
+        """The queue's action: a confirmation page (with a note, and a time for a
+        schedule), then the decision once that page is submitted."""
+        form = action_form(request, decision.form_class)
+        if not (form.is_bound and form.is_valid()):
             return intermediate_page(self, request, queryset, form, decision.page)
         articles = list(queryset)
-        changed = decision.apply(articles, request.user, form.cleaned_data if form else {})
-        message = f"{len(changed)} article(s) {decision.done}."
-        if skipped := len(articles) - len(changed):
-            message += f" {skipped} already were, left as they were."
-        self.message_user(request, message, messages.SUCCESS)
+        changed = decision.apply(articles, request.user, form.cleaned_data)
+        message = decision.report(len(changed), len(articles), form.cleaned_data)
+        self.message_user(request, message, messages.SUCCESS if changed else messages.INFO)
         return None
 
     def get_urls(self):
@@ -180,12 +227,14 @@ class ModerationAdminMixin:
         form = decision.form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             decision.apply(article, request.user, form.cleaned_data)
-            self.message_user(request, f"{decision.label}: done for “{article}”.", messages.SUCCESS)
+            message = decision.report_one(article, form.cleaned_data)
+            self.message_user(request, message, messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{decision.label}: {article}",
             "decision_label": decision.label,
+            "current_state": current_state(article),
             "form": form,
             "original": article,
             "opts": self.opts,

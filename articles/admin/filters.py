@@ -1,7 +1,16 @@
-"""The review queue's filters: status (pending by default), scores, publisher, image."""
+"""The review queue's filters: status (pending by default), scores, publisher, image.
+
+Score ranges follow the scores feeds really send (quality runs about 13 to 190, heat
+about 30 to 100); the publisher filter is a search box over publishers that have
+articles, showing a handful of matches, never the whole list.
+"""
 
 from django.contrib import admin
-from django.db.models import Exists, OuterRef
+from django.contrib.admin.views.main import PAGE_VAR
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from providers.models import Provider
 
 from ..models import Article, ArticleImage
 
@@ -9,24 +18,44 @@ Status = Article.Status
 
 
 class StatusFilter(admin.SimpleListFilter):
-    """Status, defaulting to the review queue (pending); "All" shows every article."""
+    """Status, defaulting to the review queue (pending); "All" shows every article.
+
+    "Scheduled" are published articles whose time has not come; "published" are those
+    readers can see (their publisher permitting).
+    """
 
     title = "status"
     parameter_name = "status"
     ALL = "all"
+    SCHEDULED = "scheduled"
     DEFAULT = Status.PENDING
+    CHOICES = [
+        (Status.PENDING, "pending"),
+        (SCHEDULED, "scheduled"),
+        (Status.PUBLISHED, "published"),
+        (Status.REJECTED, "rejected"),
+        (ALL, "All"),
+    ]
 
     def lookups(self, request, model_admin):
-        return [*Status.choices, (self.ALL, "All")]
+        return self.CHOICES
 
     def value(self):
         value = super().value()
-        return value if value in (*Status.values, self.ALL) else self.DEFAULT
+        return value if value in dict(self.CHOICES) else self.DEFAULT
 
     def queryset(self, request, queryset):
-        if self.value() == self.ALL:
+        value = self.value()
+        now = timezone.now()
+        if value == self.ALL:
             return queryset
-        return queryset.filter(status=self.value())
+        if value == self.SCHEDULED:
+            return queryset.filter(status=Status.PUBLISHED, publish_at__gt=now)
+        if value == Status.PUBLISHED:
+            return queryset.filter(
+                Q(publish_at__isnull=True) | Q(publish_at__lte=now), status=Status.PUBLISHED
+            )
+        return queryset.filter(status=value)
 
     def choices(self, changelist):
         for lookup, title in self.lookup_choices:
@@ -41,13 +70,21 @@ class RangeFilter(admin.SimpleListFilter):
     """Buckets of an integer score; subclasses set ``field`` and ``ranges``."""
 
     field = None
-    ranges = ()  # (lower, upper-exclusive or None)
+    ranges = ()  # (lower or None, upper-exclusive or None)
+
+    @staticmethod
+    def label(low, high):
+        if low is None:
+            return f"under {high}"
+        if high is None:
+            return f"{low} and over"
+        return f"{low}–{high - 1}"
 
     def lookups(self, request, model_admin):
-        choices = []
-        for low, high in self.ranges:
-            label = f"{low}+" if high is None else f"{low}–{high - 1}"
-            choices.append((f"{low}-{'' if high is None else high}", label))
+        choices = [
+            (f"{'' if low is None else low}-{'' if high is None else high}", self.label(low, high))
+            for low, high in self.ranges
+        ]
         choices.append(("none", "no score"))
         return choices
 
@@ -59,7 +96,8 @@ class RangeFilter(admin.SimpleListFilter):
             return queryset.filter(**{f"{self.field}__isnull": True})
         low, _, high = value.partition("-")
         try:
-            queryset = queryset.filter(**{f"{self.field}__gte": int(low)})
+            if low:
+                queryset = queryset.filter(**{f"{self.field}__gte": int(low)})
             if high:
                 queryset = queryset.filter(**{f"{self.field}__lt": int(high)})
         except ValueError:
@@ -71,20 +109,102 @@ class HeatFilter(RangeFilter):
     title = "heat"
     parameter_name = "heat"
     field = "heat"
-    ranges = ((0, 10), (10, 50), (50, 100), (100, None))
+    ranges = ((None, 50), (50, 70), (70, 90), (90, None))
 
 
 class QualityFilter(RangeFilter):
     title = "quality"
     parameter_name = "quality"
     field = "quality"
-    ranges = ((0, 25), (25, 50), (50, 75), (75, None))
+    ranges = ((None, 50), (50, 100), (100, 150), (150, None))
 
 
-class PublisherFilter(admin.RelatedFieldListFilter):
+class PublisherFilter(admin.SimpleListFilter):
+    """A search box over publishers with articles, and up to ``SHOWN`` matches.
+
+    ``publisher`` is the chosen publisher's id, ``publisher_q`` the words typed. Without
+    words it offers the first publishers by name; it never lists them all.
+    """
+
+    title = "publisher"
+    parameter_name = "publisher"
+    search_parameter = "publisher_q"
+    template = "admin/articles/article/publisher_filter.html"
+    SHOWN = 8
+
+    def __init__(self, request, params, model, model_admin):
+        words = params.pop(self.search_parameter, [""])
+        self.search = (words[-1] if isinstance(words, list) else words).strip()[:100]
+        super().__init__(request, params, model, model_admin)
+
+    def expected_parameters(self):
+        return [self.parameter_name, self.search_parameter]
+
+    def has_output(self):
+        return True
+
+    MAX_ID = 2**63 - 1  # a bigger number is no publisher (and too big for the database)
+
+    def chosen_id(self):
+        value = self.value() or ""
+        if value.isascii() and value.isdigit() and int(value) <= self.MAX_ID:
+            return int(value)
+        return None
+
+    def chosen(self):
+        chosen_id = self.chosen_id()
+        return None if chosen_id is None else Provider.objects.filter(pk=chosen_id).first()
+
+    def lookups(self, request, model_admin):
+        with_articles = Provider.objects.filter(
+            Exists(Article.objects.filter(provider=OuterRef("pk")))
+        )
+        if self.search:
+            with_articles = with_articles.filter(
+                Q(name__icontains=self.search) | Q(domain__icontains=self.search)
+            )
+        self.more = False
+        found = list(with_articles.order_by("name", "pk")[: self.SHOWN + 1])
+        if len(found) > self.SHOWN:
+            found, self.more = found[: self.SHOWN], True
+        chosen = self.chosen()
+        if chosen is not None and chosen not in found:
+            found.insert(0, chosen)
+        return [(str(p.pk), f"{p} ({p.domain})") for p in found]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        chosen_id = self.chosen_id()
+        return queryset.none() if chosen_id is None else queryset.filter(provider_id=chosen_id)
+
+    def choices(self, changelist):
+        # The search box keeps the other filters, the search and the sort.
+        dropped = (self.parameter_name, self.search_parameter, PAGE_VAR)
+        self.hidden_params = [
+            (key, value) for key, value in changelist.params.items() if key not in dropped
+        ]
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(
+                remove=[self.parameter_name, self.search_parameter]
+            ),
+            "display": "All",
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": self.value() == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+
+class PublisherDateFilter(admin.DateFieldListFilter):
+    """The publisher's own date, named as such (it is not the article's status)."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.title = "publisher"
+        self.title = "publisher's date"
 
 
 class HasImageFilter(admin.SimpleListFilter):

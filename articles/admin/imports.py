@@ -1,9 +1,14 @@
-"""Import runs and their failures in the admin: read-only records of each import."""
+"""Import runs and their failures in the admin: read-only records of each import.
+
+Dry runs are not recorded, so there is no dry-run column or filter; durations read as
+"0.06 s" or "2 min 5 s".
+"""
 
 from django.contrib import admin
 
+from ..dashboard import readable_duration
 from ..models import ImportFailure, ImportRun
-from .base import ReadOnlyAdminMixin
+from .base import ReadOnlyAdminMixin, SafeToFieldMixin
 
 
 class ImportFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
@@ -14,7 +19,7 @@ class ImportFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ImportRunAdmin(SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
         "source",
@@ -23,16 +28,19 @@ class ImportRunAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
         "updated",
         "unchanged",
         "failed",
-        "duration",
-        "dry_run",
+        "duration_display",
     ]
-    list_filter = ["dry_run", "started_at"]
+    list_filter = ["started_at"]
     list_select_related = ["started_by"]
     date_hierarchy = "started_at"
     inlines = [ImportFailureInline]
     fields = [
-        ("started_at", "finished_at", "duration"),
-        ("started_by", "source", "dry_run"),
+        ("started_at", "finished_at", "duration_display"),
+        ("started_by", "source"),
         "paths",
         ("files_seen", "created", "updated", "unchanged", "failed"),
     ]
+
+    @admin.display(description="duration", ordering="duration")
+    def duration_display(self, run):
+        return readable_duration(run.duration)

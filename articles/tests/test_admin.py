@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import moderation
+from articles.editors import desk_time
 from articles.models import Article, ImportFailure, ImportRun, StatusChange
 from providers.models import ProviderAlias
 
@@ -96,7 +97,7 @@ def test_admin_index_shows_the_desk_overview(admin_client, one_of_each):
     assert "Desk overview" in html
     assert "<svg" in html and "<table>" in html
     assert admin_url(ImportRun, "change", one_of_each[ImportRun].pk) in html
-    assert "1 failure(s)" in html
+    assert "1 failure</strong>" in html
 
 
 # --- The review queue --------------------------------------------------------------------
@@ -117,12 +118,88 @@ def test_queue_opens_on_pending_articles_hottest_first(admin_client):
     assert len(everything.context["cl"].result_list) == 3
 
 
-def test_queue_columns_thumbnail_and_topics(admin_client):
+def test_queue_rows_show_what_an_editor_decides_on(admin_client):
     topic = make_topic("Elections")
-    make_article(status=Status.PENDING, images=1, topics=[topic], title="With picture")
-    html = admin_client.get(reverse(CHANGELIST)).content.decode()
-    assert 'width="64" height="36"' in html
+    article = make_article(
+        status=Status.PENDING,
+        topics=[topic],
+        title="Count goes on overnight",
+        excerpt="\nTurnout was the highest in decades.\nSecond line stays out.",
+        source_url="https://www.courier.example/count?ref=rss",
+        provider=make_provider(name="The Courier"),
+        imported_at=timezone.now(),
+    )
+    response = admin_client.get(reverse(CHANGELIST))
+    html = response.content.decode()
+    assert "<title>Review queue | Newsroom desk</title>" in html
+    assert "Count goes on overnight" in html and "The Courier" in html
+    assert "Turnout was the highest in decades." in html
+    assert "Second line stays out" not in html
+    assert 'href="https://www.courier.example/count?ref=rss"' in html
+    assert "source: www.courier.example" in html
     assert "Elections" in html
+    for header in ("publisher&#x27;s date", "arrived", "heat", "quality", "topics"):
+        assert header in html, header
+    assert reverse("admin:articles_article_change", args=[article.pk]) in html
+
+
+@pytest.mark.parametrize(
+    ("status", "title"),
+    [
+        ("pending", "Review queue"),
+        ("scheduled", "Scheduled articles"),
+        ("published", "Published articles"),
+        ("rejected", "Rejected articles"),
+        ("all", "All articles"),
+    ],
+)
+def test_queue_is_titled_for_what_it_lists(admin_client, status, title):
+    html = admin_client.get(reverse(CHANGELIST), {"status": status}).content.decode()
+    assert f"<title>{title} | Newsroom desk</title>" in html
+    assert f"<h1>{title}</h1>" in html
+
+
+def test_scheduled_view_lists_future_schedules_with_their_time(admin_client, settings):
+    settings.NEWSROOM_DESK_TIME_ZONE = "Europe/London"
+    when = timezone.now().replace(microsecond=0) + timedelta(days=3)
+    later = make_article(status=Status.PUBLISHED, publish_at=when, title="Goes out later")
+    out = make_article(
+        status=Status.PUBLISHED, publish_at=timezone.now() - timedelta(hours=1), title="Out"
+    )
+    scheduled = admin_client.get(reverse(CHANGELIST), {"status": "scheduled"})
+    assert list(scheduled.context["cl"].result_list) == [later]
+    assert desk_time(when) in scheduled.content.decode()
+    published = admin_client.get(reverse(CHANGELIST), {"status": "published"})
+    assert list(published.context["cl"].result_list) == [out]
+
+
+def test_publisher_filter_searches_publishers_with_articles_only(admin_client):
+    courier = make_provider(name="The Courier")
+    make_provider(name="Courier Without Articles")  # only named in related coverage
+    make_article(status=Status.PENDING, provider=courier)
+    other = make_article(status=Status.PENDING)
+    response = admin_client.get(reverse(CHANGELIST), {"publisher_q": "courier"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "The Courier (" in html and "Courier Without Articles" not in html
+    assert other.provider.name not in html.split('id="changelist-filter"')[1].split("</details>")[1]
+    assert len(response.context["cl"].result_list) == 2, "a search alone filters nothing"
+
+
+def test_publisher_filter_never_lists_every_publisher(admin_client):
+    for n in range(20):
+        make_article(status=Status.PENDING, provider=make_provider(name=f"Paper {n:02}"))
+    response = admin_client.get(reverse(CHANGELIST))
+    spec = next(s for s in response.context["cl"].filter_specs if s.title == "publisher")
+    assert len(spec.lookup_choices) == spec.SHOWN
+    assert "type part of a name or domain" in response.content.decode()
+
+
+def test_score_buckets_follow_the_real_scores(admin_client):
+    response = admin_client.get(reverse(CHANGELIST))
+    spec = next(s for s in response.context["cl"].filter_specs if s.title == "quality")
+    labels = [label for _, label in spec.lookup_choices]
+    assert labels == ["under 50", "50–99", "100–149", "150 and over", "no score"]
 
 
 @pytest.mark.parametrize(
@@ -132,6 +209,8 @@ def test_queue_columns_thumbnail_and_topics(admin_client):
         ({"heat": "0-10"}, {"cold"}),
         ({"heat": "none"}, {"unscored"}),
         ({"quality": "75-"}, {"hot"}),
+        ({"quality": "-50"}, {"cold"}),
+        ({"quality": "50-100"}, {"hot", "unscored"}),
         ({"has_image": "yes"}, {"hot"}),
         ({"has_image": "no"}, {"cold", "unscored"}),
         ({"q": "ballot"}, {"cold"}),
@@ -163,7 +242,7 @@ def test_queue_filters_by_publisher_topic_and_date(admin_client):
         published_at=timezone.now() - timedelta(hours=1),
     )
     make_article(status=Status.PENDING, published_at=timezone.now() - timedelta(days=40))
-    for params in ({"provider__id__exact": provider.pk}, {"topics__id__exact": topic.pk}):
+    for params in ({"publisher": provider.pk}, {"topics__id__exact": topic.pk}):
         response = admin_client.get(reverse(CHANGELIST), params)
         assert list(response.context["cl"].result_list) == [a]
     recent = admin_client.get(
@@ -174,7 +253,7 @@ def test_queue_filters_by_publisher_topic_and_date(admin_client):
     assert len(recent.context["cl"].result_list) == 1
 
 
-@pytest.mark.parametrize("column", [5, 6, 7, -5, -6, -7])
+@pytest.mark.parametrize("column", [4, 5, 7, -4, -5, -7])
 def test_queue_sorts_by_every_score_column(admin_client, column):
     make_article(status=Status.PENDING, heat=5, quality=90)
     make_article(status=Status.PENDING, heat=50, quality=10)
@@ -182,12 +261,21 @@ def test_queue_sorts_by_every_score_column(admin_client, column):
     assert response.status_code == 200
     rows = list(response.context["cl"].result_list)
     assert len(rows) == 2
-    field = {5: "heat", 6: "quality", 7: "published_at"}[abs(column)]
+    field = {4: "heat", 5: "quality", 7: "published_at"}[abs(column)]
     values = [getattr(row, field) for row in rows]
     assert values == sorted(values, reverse=column < 0)
 
 
-@pytest.mark.parametrize("params", [{}, {"status": "all", "o": "-6"}, {"q": "story"}])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"status": "all", "o": "-5"},
+        {"q": "story"},
+        {"quality": "50-100"},
+        {"publisher_q": "p"},
+    ],
+)
 def test_queue_query_count_does_not_grow_with_rows(
     admin_client, django_assert_max_num_queries, params
 ):
@@ -330,7 +418,7 @@ def test_editor_can_moderate_but_not_reach_users_or_groups(client):
     client.force_login(make_editor())
     article = make_article(status=Status.PENDING)
     assert client.get(reverse(CHANGELIST)).status_code == 200
-    response = client.post(reverse(CHANGELIST), action_post("publish", [article]))
+    response = client.post(reverse(CHANGELIST), action_post("publish", [article], apply="1"))
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED
@@ -459,3 +547,28 @@ def test_an_action_on_a_malformed_id_does_nothing_instead_of_a_500(client, chang
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.status == Status.PENDING
+
+
+def test_related_links_on_the_change_page_follow_the_public_order(admin_client):
+    article = make_article(status=Status.PUBLISHED)
+    now = timezone.now()
+    old = make_related(article, title="Oldest coverage", published_at=now - timedelta(days=3))
+    new = make_related(article, title="Newest coverage", published_at=now - timedelta(hours=1))
+    mid = make_related(article, title="Middle coverage", published_at=now - timedelta(days=1))
+    public = admin_client.get(article.get_absolute_url()).content.decode()
+    page = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    titles = [link.title for link in (old, new, mid)]
+
+    def order(html):
+        return sorted(titles, key=html.index)
+
+    assert order(page) == order(public) == ["Newest coverage", "Middle coverage", "Oldest coverage"]
+    assert "Source:" in page and article.source_url in page
+
+
+def test_the_article_page_gives_the_schedule_on_the_desks_clock(admin_client, settings):
+    settings.NEWSROOM_DESK_TIME_ZONE = "America/New_York"
+    when = timezone.now() + timedelta(days=2)
+    article = make_article(status=Status.PUBLISHED, publish_at=when)
+    html = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
+    assert desk_time(when) in html and ("EST" in desk_time(when) or "EDT" in desk_time(when))

@@ -59,8 +59,11 @@ def test_editor_publishes_two_articles_from_the_queue(page, live_server, artifac
         page.locator("#result_list tr", has_text=title).locator("input.action-select").check()
     page.select_option("select[name=action]", "publish")
     page.click("button[name=index]")
+    page.wait_for_selector("text=Publish these articles now?")
+    page.fill("textarea[name=note]", "Both checked with the desk")
+    page.click("input[type=submit][value='Publish now']")
     page.wait_for_selector(".messagelist .success")
-    assert "2 article(s) published" in page.inner_text(".messagelist")
+    assert "2 articles published." in page.inner_text(".messagelist")
     page.screenshot(path=str(artifacts_dir / "admin-queue.png"), full_page=True)
 
     page.goto(live_server.url + "/")
@@ -99,4 +102,38 @@ def test_editor_hides_a_related_link(page, live_server, artifacts_dir):
     page.goto(live_server.url + reverse("admin:index"))
     assert page.locator("#desk-heading").is_visible()
     page.screenshot(path=str(artifacts_dir / "admin-index.png"), full_page=True)
+    assert page.console_errors == [], page.not_found
+
+
+def test_editor_decides_from_the_keyboard(page, live_server, artifacts_dir):
+    provider = make_provider(name="The Courier")
+    hot = make_article(status=Status.PENDING, provider=provider, title="Hottest", heat=90)
+    warm = make_article(status=Status.PENDING, provider=provider, title="Warm", heat=50)
+    cold = make_article(status=Status.PENDING, provider=provider, title="Cold", heat=10)
+    make_editor("desk")
+    log_in(page, live_server, "desk")
+    page.goto(live_server.url + reverse("admin:articles_article_changelist"))
+    assert "publish" in page.inner_text("#nr-keys")
+    # Typing in the search box is typing, not a command.
+    page.click("#searchbar")
+    page.keyboard.type("jxp")
+    assert page.input_value("#searchbar") == "jxp"
+    page.fill("#searchbar", "")
+    page.locator("#result_list").click(position={"x": 5, "y": 5})
+    page.keyboard.press("j")
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    assert warm.title in page.locator("#result_list tr.nr-current").inner_text()
+    page.keyboard.press("r")
+    page.wait_for_selector("text=Reject these articles?")
+    page.screenshot(path=str(artifacts_dir / "admin-keyboard-confirm.png"), full_page=True)
+    page.click("input[type=submit][value='Reject']")
+    page.wait_for_selector(".messagelist .success")
+    assert "1 article rejected." in page.inner_text(".messagelist")
+    statuses = dict(Article.objects.values_list("title", "status"))
+    assert statuses == {
+        hot.title: Status.PENDING,
+        warm.title: Status.REJECTED,
+        cold.title: Status.PENDING,
+    }
     assert page.console_errors == [], page.not_found

@@ -11,7 +11,7 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, StatusChange
 
 from .admin_helpers import action_post, make_editor
 from .factories import make_article, make_provider, make_topic
@@ -35,46 +35,70 @@ def said(response):
 @pytest.mark.parametrize(
     ("action", "start", "message"),
     [
-        ("publish", Status.PUBLISHED, "1 article(s) published. 1 already were, left as they were."),
-        ("reject", Status.REJECTED, "1 article(s) rejected. 1 already were, left as they were."),
+        (
+            "publish",
+            Status.PUBLISHED,
+            "1 article published. 1 article already was published, left as before.",
+        ),
+        (
+            "reject",
+            Status.REJECTED,
+            "1 article rejected. 1 article already was rejected, left as before.",
+        ),
         (
             "send_back",
             Status.PENDING,
-            "1 article(s) sent back to pending. 1 already were, left as they were.",
+            "1 article sent back to the review queue. "
+            "1 article already was waiting for review, left as before.",
         ),
     ],
 )
-def test_a_bulk_decision_reports_what_changed_and_what_was_left(
+def test_a_bulk_decision_confirms_then_reports_what_changed_and_what_was_left(
     editor_client, action, start, message
 ):
     other = Status.REJECTED if start != Status.REJECTED else Status.PENDING
     articles = [make_article(status=start), make_article(status=other)]
     url = reverse(QUEUE) + "?status=all"
-    response = editor_client.post(url, action_post(action, articles), follow=True)
+    page = editor_client.post(url, action_post(action, articles))
+    assert page.status_code == 200, "every bulk decision asks first"
+    assert 'name="note"' in page.content.decode()
+    assert Article.objects.filter(status=start).count() == 1
+    data = action_post(action, articles, apply="1", note="Desk meeting call")
+    response = editor_client.post(url, data, follow=True)
     assert said(response) == [message]
+    changed = StatusChange.objects.get()
+    assert changed.note == "Desk meeting call"
+    assert LogEntry.objects.get().change_message.endswith(": Desk meeting call")
 
 
-def test_the_bulk_schedule_page_and_its_report(editor_client):
+def test_a_bulk_decision_that_changes_nothing_says_so(editor_client):
+    articles = [make_article(status=Status.REJECTED) for _ in range(2)]
+    data = action_post("reject", articles, apply="1")
+    response = editor_client.post(reverse(QUEUE) + "?status=all", data, follow=True)
+    assert said(response) == ["Nothing changed: the selected articles already were rejected."]
+
+
+def test_the_bulk_schedule_page_and_its_report(editor_client, settings):
+    settings.NEWSROOM_DESK_TIME_ZONE = "Europe/London"
     articles = [make_article(status=Status.PENDING) for _ in range(2)]
     page = editor_client.post(reverse(QUEUE), action_post("schedule", articles))
-    assert page.context["title"] == "Schedule articles"
+    assert page.context["title"] == "When should these articles go out?"
     assert page.context["intro"] == (
         "These articles become visible to readers at the time you choose."
     )
     assert page.context["submit"] == "Schedule"
-    when = (timezone.now() + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
-    data = action_post("schedule", articles, apply="1", publish_at=when)
+    data = action_post("schedule", articles, apply="1", publish_at="2099-12-01T14:00")
     response = editor_client.post(reverse(QUEUE), data, follow=True)
-    assert said(response) == ["2 article(s) scheduled."]
+    assert said(response) == ["2 articles scheduled for 1 Dec 2099, 14:00 GMT."]
 
 
 def test_the_queue_menu_words_every_action(editor_client):
     response = editor_client.get(reverse(QUEUE))
     choices = dict(response.context["action_form"].fields["action"].choices)
     assert {name: choices[name] for name in list(choices)[1:]} == {
-        "publish": "Publish selected articles now",
-        "reject": "Reject selected articles",
-        "send_back": "Send selected articles back to pending",
+        "publish": "Publish selected articles now…",
+        "reject": "Reject selected articles…",
+        "send_back": "Send selected articles back to the review queue…",
         "schedule": "Schedule selected articles…",
         "add_topic": "Add a topic to selected articles…",
         "remove_topic": "Remove a topic from selected articles…",
@@ -85,9 +109,9 @@ def test_the_queue_menu_words_every_action(editor_client):
     ("status", "scheduled", "labels"),
     [
         (Status.PENDING, False, {"Publish now", "Schedule", "Reject"}),
-        (Status.PUBLISHED, False, {"Schedule", "Reject", "Send back to pending"}),
-        (Status.PUBLISHED, True, {"Publish now", "Schedule", "Reject", "Send back to pending"}),
-        (Status.REJECTED, False, {"Publish now", "Schedule", "Send back to pending"}),
+        (Status.PUBLISHED, False, {"Schedule", "Reject", "Send back to the queue"}),
+        (Status.PUBLISHED, True, {"Publish now", "Schedule", "Reject", "Send back to the queue"}),
+        (Status.REJECTED, False, {"Publish now", "Schedule", "Send back to the queue"}),
     ],
 )
 def test_the_change_page_offers_the_decisions_that_would_change_the_article(
@@ -106,7 +130,8 @@ def test_a_one_article_decision_names_the_article(editor_client):
     page = editor_client.get(url)
     assert page.context["title"] == "Reject: Bridge reopens"
     response = editor_client.post(url, {"note": ""}, follow=True)
-    assert said(response) == ["Reject: done for “Bridge reopens”."]
+    assert "It is waiting for review." in page.content.decode()
+    assert said(response) == ["“Bridge reopens” was rejected."]
 
 
 @pytest.mark.parametrize(("action", "verb"), [("add_topic", "given"), ("remove_topic", "taken")])
@@ -123,7 +148,7 @@ def test_the_topic_actions_report(editor_client, action, verb):
     data = action_post(action, articles, apply="1", topic=topic.pk)
     response = editor_client.post(reverse(QUEUE), data, follow=True)
     where = "the topic" if verb == "given" else "out of the topic"
-    assert said(response) == [f"2 article(s) {verb} {where} “Transport”."]
+    assert said(response) == [f"2 articles {verb} {where} “Transport”."]
 
 
 # --- Merging ------------------------------------------------------------------------------
@@ -142,7 +167,7 @@ def test_merging_topics_says_what_moved_and_logs_it(editor_client):
     )
     data = action_post("merge", [keep, other], apply="1", survivor=keep.pk)
     response = editor_client.post(url, data, follow=True)
-    assert said(response) == ["Merged 1 topic(s) into “Economy”; 1 article(s) re-filed."]
+    assert said(response) == ["Merged 1 topic into “Economy”; 1 article re-filed."]
     entries = LogEntry.objects.order_by("action_flag")
     assert [(e.action_flag, e.change_message) for e in entries] == [
         (CHANGE, "Merged in “Economics”"),
@@ -163,8 +188,8 @@ def test_merging_publishers_says_what_moved_and_logs_it(editor_client):
     data = action_post("merge", [keep, dup], apply="1", survivor=keep.pk)
     response = editor_client.post(url, data, follow=True)
     assert said(response) == [
-        "Merged 1 publisher(s) into “The Guardian”: 1 article(s) and 0 related link(s) "
-        "moved, 2 alias(es) added."
+        "Merged 1 publisher into “The Guardian”: 1 article and 0 related links "
+        "moved, 2 aliases added."
     ]
     entries = LogEntry.objects.order_by("action_flag")
     assert [(e.action_flag, e.change_message) for e in entries] == [

@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import moderation
-from articles.dashboard import daily_counts, desk_overview
-from articles.models import Article, ImportFailure, ImportRun
+from articles.dashboard import daily_counts, desk_overview, readable_duration
+from articles.models import Article, ImportFailure, ImportRun, StatusChange
 
 from .factories import make_article
 
@@ -53,3 +54,65 @@ def test_empty_desk(admin_client):
     overview = desk_overview()
     assert overview["pending_count"] == 0 and overview["last_run"] is None
     assert all(d.imported_height == 0 for d in overview["chart"]["days"])
+
+
+@pytest.mark.parametrize(
+    ("duration", "said"),
+    [
+        (None, "—"),
+        (timedelta(microseconds=57614), "0.06 s"),
+        (timedelta(seconds=9.5), "9.50 s"),
+        (timedelta(seconds=42.4), "42 s"),
+        (timedelta(minutes=2, seconds=5), "2 min 5 s"),
+        (timedelta(minutes=3), "3 min"),
+        (timedelta(hours=1, minutes=4, seconds=10), "1 h 4 min"),
+    ],
+)
+def test_durations_read_like_a_person_would_say_them(duration, said):
+    assert readable_duration(duration) == said
+
+
+def test_decisions_are_counted_by_when_they_were_taken(admin_user):
+    now = timezone.now()
+    # Arrived today, published two days ago (an old decision): not in the last 24 hours.
+    old = make_article(status=Status.PENDING)
+    moderation.publish(old, admin_user)
+    StatusChange.objects.filter(article=old).update(changed_at=now - timedelta(days=2))
+    # Arrived long ago, decided now: counted.
+    for article, decide in (
+        (make_article(status=Status.PENDING), moderation.publish),
+        (make_article(status=Status.PENDING), moderation.reject),
+        (make_article(status=Status.PENDING), moderation.reject),
+    ):
+        Article.objects.filter(pk=article.pk).update(created_at=now - timedelta(days=9))
+        decide(article, admin_user)
+    later = make_article(status=Status.PENDING)
+    moderation.schedule(later, admin_user, now + timedelta(hours=3))
+
+    overview = desk_overview()
+    assert (overview["published_24h"], overview["scheduled_24h"], overview["rejected_24h"]) == (
+        1,
+        1,
+        2,
+    )
+    assert overview["scheduled_count"] == 1 and overview["rejected_count"] == 2
+    assert overview["next_scheduled"]
+
+
+def test_the_desk_page_shows_unchanged_counts_and_the_app_page_does_not_repeat_it(admin_client):
+    ImportRun.objects.create(
+        files_seen=5, created=1, updated=1, unchanged=3, duration=timedelta(seconds=125)
+    )
+    html = admin_client.get(reverse("admin:index")).content.decode()
+    assert "3 unchanged" in html and "took 2 min 5 s" in html
+    assert "Decided in the last 24 hours" in html and "0 scheduled" in html
+    for app in ("providers", "articles"):
+        page = admin_client.get(reverse("admin:app_list", args=[app])).content.decode()
+        assert "Desk overview" not in page
+
+
+def test_import_runs_read_durations_and_offer_no_dry_run_filter(admin_client):
+    ImportRun.objects.create(files_seen=1, duration=timedelta(microseconds=57614))
+    html = admin_client.get(reverse("admin:articles_importrun_changelist")).content.decode()
+    assert "0.06 s" in html and "0:00:00.057614" not in html
+    assert "dry_run" not in html and "dry run" not in html.lower()

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
+from django.urls import reverse
 
 from articles.merging import merge_providers, merge_topics
 from articles.models import Article, RelatedLink, Topic
@@ -117,3 +118,43 @@ def test_a_publisher_merge_names_the_merged_domains(admin_user):
 def test_a_merge_without_a_user_logs_nothing():
     merge_topics(make_topic("Space"), [make_topic("Astronomy")])
     assert not LogEntry.objects.exists()
+
+
+# --- After a merge: the old public URLs point to the survivor -----------------------------
+
+
+@pytest.fixture
+def merged_world(admin_user):
+    survivor = make_provider("guardian.co.uk", name="The Guardian")
+    merged = make_provider("theguardian.com", name="Guardian")
+    make_article(provider=merged, status=Article.Status.PUBLISHED)
+    make_article(provider=survivor, status=Article.Status.PUBLISHED)
+    merge_providers(survivor, [merged], user=admin_user)
+    return survivor
+
+
+@pytest.mark.parametrize(
+    ("name", "suffix"),
+    [
+        ("providers:provider_detail", ""),
+        ("providers:provider_feed_rss", ""),
+        ("providers:provider_feed_atom", ""),
+        ("providers:provider_feed_json", ""),
+        ("providers:provider_detail", "?page=2&sort=new"),
+    ],
+)
+def test_a_merged_publishers_pages_and_feeds_redirect_permanently(
+    client, merged_world, name, suffix
+):
+    old = reverse(name, kwargs={"domain": "theguardian.com"}) + suffix
+    response = client.get(old)
+    assert response.status_code == 301
+    assert response["Location"] == reverse(name, kwargs={"domain": "guardian.co.uk"}) + suffix
+    assert client.get(response["Location"]).status_code in (200, 404)
+    if not suffix:
+        assert client.get(response["Location"]).status_code == 200
+
+
+def test_an_unknown_domain_is_still_a_404(client, merged_world):
+    for name in ("providers:provider_detail", "providers:provider_feed_rss"):
+        assert client.get(reverse(name, kwargs={"domain": "nobody.example"})).status_code == 404

@@ -1,6 +1,6 @@
 """Moderation decisions: the module, the bulk actions and the one-article pages."""
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import moderation
+from articles.editors import desk_timezone, next_full_hour
 from articles.models import Article, StatusChange, Topic
 
 from .admin_helpers import action_post, make_editor
@@ -126,7 +127,10 @@ def test_add_and_remove_topic_mark_topics_editor_owned(editor):
 )
 def test_bulk_status_actions(editor_client, editor, action, to_status):
     a, b = make_article(status=Status.PENDING), make_article(status=Status.PENDING)
-    response = editor_client.post(changelist(), action_post(action, [a, b]))
+    confirm = editor_client.post(changelist(), action_post(action, [a, b]))
+    assert confirm.status_code == 200
+    assert set(Article.objects.values_list("status", flat=True)) == {Status.PENDING}
+    response = editor_client.post(changelist(), action_post(action, [a, b], apply="1"))
     assert response.status_code == 302
     assert set(Article.objects.values_list("status", flat=True)) == {to_status}
     assert StatusChange.objects.filter(to_status=to_status, changed_by=editor).count() == 2
@@ -134,7 +138,9 @@ def test_bulk_status_actions(editor_client, editor, action, to_status):
 
 def test_bulk_send_back_from_the_all_view(editor_client, editor):
     a = make_article(status=Status.PUBLISHED)
-    response = editor_client.post(changelist(status="all"), action_post("send_back", [a]))
+    response = editor_client.post(
+        changelist(status="all"), action_post("send_back", [a], apply="1")
+    )
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == Status.PENDING
@@ -236,7 +242,7 @@ def test_one_article_schedule(editor_client):
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.publish_at == when and a.status == Status.PUBLISHED
-    listing = editor_client.get(changelist(status="published")).content.decode()
+    listing = editor_client.get(changelist(status="scheduled")).content.decode()
     assert "scheduled for" in listing
 
 
@@ -299,3 +305,56 @@ def test_schedule_everything_in_the_queue_via_select_across(editor_client):
     assert editor_client.post(changelist(), data).status_code == 302
     assert Article.objects.filter(publish_at=when).count() == 3
     assert Article.objects.filter(status=Status.REJECTED).count() == 1
+
+
+# --- The desk's clock -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "typed", "utc", "said"),
+    [
+        ("Europe/London", "2099-12-01T14:00", "2099-12-01 14:00", "1 Dec 2099, 14:00 GMT"),
+        ("Europe/London", "2099-07-01T14:00", "2099-07-01 13:00", "1 Jul 2099, 14:00 BST"),
+        ("America/New_York", "2099-07-01T09:00", "2099-07-01 13:00", "1 Jul 2099, 09:00 EDT"),
+        ("Asia/Tokyo", "2099-01-01T00:30", "2098-12-31 15:30", "1 Jan 2099, 00:30 JST"),
+    ],
+)
+def test_schedule_times_are_read_and_said_on_the_desks_clock(
+    editor_client, settings, zone, typed, utc, said
+):
+    settings.NEWSROOM_DESK_TIME_ZONE = zone
+    articles = [make_article(status=Status.PENDING), make_article(status=Status.PENDING)]
+    data = action_post("schedule", articles, apply="1", publish_at=typed)
+    response = editor_client.post(changelist(), data, follow=True)
+    messages = [str(m) for m in response.context["messages"]]
+    assert messages == [f"2 articles scheduled for {said}."]
+    for article in articles:
+        article.refresh_from_db()
+        assert f"{article.publish_at.astimezone(UTC):%Y-%m-%d %H:%M}" == utc
+    assert LogEntry.objects.filter(change_message=f"Scheduled for {said}").count() == 2
+    listing = editor_client.get(changelist(status="scheduled")).content.decode()
+    assert "scheduled for <time datetime=" in listing and said in listing
+
+
+def test_the_schedule_form_offers_the_next_full_hour_on_the_desks_clock(editor_client, settings):
+    settings.NEWSROOM_DESK_TIME_ZONE = "America/New_York"
+    article = make_article(status=Status.PENDING)
+    page = editor_client.post(changelist(), action_post("schedule", [article]))
+    html = page.content.decode()
+    default = next_full_hour()
+    assert default.tzinfo == desk_timezone() and default.minute == 0
+    assert default - timezone.now() >= timedelta(minutes=30)
+    assert f'value="{default:%Y-%m-%dT%H:%M}"' in html
+    assert "Desk time (America/New_York" in html
+
+
+def test_the_one_article_schedule_says_when(editor_client, settings):
+    settings.NEWSROOM_DESK_TIME_ZONE = "Europe/London"
+    article = make_article(status=Status.PENDING, title="Budget day")
+    url = reverse("admin:articles_article_moderate", args=[article.pk, "schedule"])
+    response = editor_client.post(url, {"publish_at": "2099-12-01T09:00"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "“Budget day” was scheduled for 1 Dec 2099, 09:00 GMT."
+    ]
+    page = editor_client.get(url).content.decode()
+    assert "It is scheduled for 1 Dec 2099, 09:00 GMT." in page

@@ -199,3 +199,29 @@ def test_a_domain_that_cannot_be_a_publishers_url_is_refused(admin_client, clien
     assert response.status_code == 200
     assert "Enter a domain such as example.com." in response.content.decode()
     assert not Provider.objects.exists()
+
+
+def test_the_merge_page_shows_domains_counts_and_warns(editor_client):
+    keep = make_provider("guardian.co.uk", name="The Guardian")
+    ProviderAlias.objects.create(provider=keep, kind="domain", value="guardian.com")
+    dup = make_provider("theguardian.com", name="Guardian")
+    for _ in range(2):
+        make_article(provider=dup)
+    page = editor_client.post(reverse(CHANGELIST), action_post("merge", [keep, dup]))
+    html = page.content.decode()
+    assert "The Guardian — guardian.co.uk (also guardian.com) — 0 articles" in html
+    assert "Guardian — theguardian.com — 2 articles" in html
+    assert "different domains (guardian.co.uk, theguardian.com)" in html
+    assert "A merge is final" in html
+    assert Provider.objects.count() == 2
+
+
+def test_the_topic_merge_page_shows_counts_and_that_it_is_final(editor_client):
+    from .factories import make_topic
+
+    keep, other = make_topic("Economy"), make_topic("Economics")
+    make_article(topics=[other])
+    url = reverse("admin:articles_topic_changelist")
+    html = editor_client.post(url, action_post("merge", [keep, other])).content.decode()
+    assert "Economics — 1 article" in html and "Economy — 0 articles" in html
+    assert "A merge is final" in html and "different domains" not in html

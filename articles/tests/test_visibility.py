@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
+from .admin_helpers import make_user
 from .factories import make_article, make_provider, make_related, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -196,7 +197,7 @@ def test_a_scheduled_article_appears_once_its_time_has_come(client, world):
 
 def test_staff_preview_shows_a_banner_and_is_never_cached(client, world, django_user_model):
     pending = world["hidden"][0]
-    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    staff = make_user("editor", perms=["articles.view_article"])
     client.force_login(staff)
     response = client.get(pending.get_absolute_url())
     assert response.status_code == 200
@@ -211,7 +212,7 @@ def test_staff_preview_shows_a_banner_and_is_never_cached(client, world, django_
 
 
 def test_staff_preview_names_schedule_and_blocked_publisher(client, world, django_user_model):
-    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    staff = make_user("editor", perms=["articles.view_article"])
     client.force_login(staff)
     scheduled_body = client.get(world["hidden"][2].get_absolute_url()).content.decode()
     assert "it is scheduled for" in scheduled_body
@@ -220,7 +221,7 @@ def test_staff_preview_names_schedule_and_blocked_publisher(client, world, djang
 
 
 def test_published_page_for_staff_has_no_banner_or_no_cache(client, world, django_user_model):
-    staff = django_user_model.objects.create_user("editor", password="x", is_staff=True)
+    staff = make_user("editor", perms=["articles.view_article"])
     client.force_login(staff)
     response = client.get(world["visible"].get_absolute_url())
     assert "Preview: not published." not in response.content.decode()

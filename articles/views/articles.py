@@ -12,6 +12,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from ..editors import can_preview
 from ..filters import ArticleFilter
 from ..models import Article, RelatedLink
 from ..templatetags.site_tags import safe_url
@@ -70,13 +71,13 @@ class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
 
 
 class ArticleDetailView(DetailView):
-    """One article. Staff may preview an unpublished one; that page is never cached."""
+    """One article. Editors may preview an unpublished one; that page is never cached."""
 
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
         user = self.request.user
-        articles = Article.objects.all() if user.is_staff else Article.objects.published()
+        articles = Article.objects.all() if can_preview(user) else Article.objects.published()
         return articles.for_cards().prefetch_related(
             Prefetch(
                 "related_links",

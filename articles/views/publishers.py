@@ -4,11 +4,13 @@ They join publishers with articles, so they live on the articles side; their URL
 keep the ``providers:`` namespace (see ``articles.urls.publishers``).
 """
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from providers.models import Provider
 
+from ..merging import redirect_to_survivor
 from ..models import Article
 from .mixins import CappedCountMixin, CountedIndexMixin, FeedLinksMixin, WindowPaginationMixin
 
@@ -30,6 +32,15 @@ class ProviderDetailView(CappedCountMixin, FeedLinksMixin, WindowPaginationMixin
 
     def get_feed_url_kwargs(self):
         return {"domain": self.provider.domain}
+
+    def get(self, request, *args, **kwargs):
+        """A merged publisher's page answers 301 to the survivor's."""
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            if redirect := redirect_to_survivor(request, kwargs["domain"]):
+                return redirect
+            raise
 
     def get_queryset(self):
         # Like the publisher list: blocked or without a published story is not found.

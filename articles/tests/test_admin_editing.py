@@ -1,0 +1,209 @@
+"""Editors and imports on one article: nobody's change is lost, nobody's is undone.
+
+The forms here are posted as the browser would: every value the page rendered (hidden
+initial values and the edit version included), with the editor's changes on top.
+"""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from articles import moderation
+from articles.models import Article
+
+from .admin_helpers import make_editor
+from .factories import make_article, make_topic
+
+pytestmark = pytest.mark.django_db
+
+Status = Article.Status
+
+
+class FormValues(HTMLParser):
+    """What the change form would post, read from its HTML."""
+
+    def __init__(self):
+        super().__init__()
+        self.values, self._in_form, self._select, self._textarea = [], False, None, None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "article_form":
+            self._in_form = True
+        if not self._in_form:
+            return
+        name = attrs.get("name")
+        if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
+            if attrs.get("type") == "checkbox" and "checked" not in attrs:
+                return
+            self.values.append((name, attrs.get("value", "on")))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.values.append((self._select, attrs.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea = [name, ""]
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._textarea[1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            name, text = self._textarea
+            # Django writes a newline after <textarea>, which browsers drop.
+            self.values.append((name, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+
+def open_form(client, article):
+    """GET the change page; the data its form would post back untouched."""
+    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert response.status_code == 200
+    parser = FormValues()
+    parser.feed(response.content.decode())
+    data = {}
+    for name, value in parser.values:
+        data.setdefault(name, []).append(value)
+    data["_save"] = ["Save"]
+    return data
+
+
+def save(client, article, data, **changes):
+    data = {
+        **data,
+        **{name: value if isinstance(value, list) else [value] for name, value in changes.items()},
+    }
+    return client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+
+
+def import_refresh(article, **fields):
+    """What the importer does to a changed seed file: feed fields, hash, a new topic."""
+    Article.objects.filter(pk=article.pk).update(**fields)
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(make_editor("ada"))
+    return client
+
+
+@pytest.fixture
+def second_client():
+    client = Client()
+    client.force_login(make_editor("ben"))
+    return client
+
+
+# --- The editor/import race ----------------------------------------------------------------
+
+
+def test_an_import_while_the_form_is_open_keeps_its_feed_fields_and_new_topic(editor_client):
+    old_topic = make_topic("Weather")
+    article = make_article(
+        status=Status.PENDING, topics=[old_topic], quality=40, content_hash="a" * 64
+    )
+    data = open_form(editor_client, article)
+
+    new_topic = make_topic("Floods")
+    import_refresh(
+        article,
+        quality=151,
+        secured="bmV3Ym9keQ==",
+        content_hash="b" * 64,
+        excerpt="Fresh excerpt.",
+    )
+    article.topics.add(new_topic)
+
+    response = save(editor_client, article, data, title="Storm warning for the coast")
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article.refresh_from_db()
+    assert article.title == "Storm warning for the coast"
+    assert (article.quality, article.secured, article.content_hash) == (
+        151,
+        "bmV3Ym9keQ==",
+        "b" * 64,
+    )
+    assert article.excerpt == "Fresh excerpt.", "an untouched excerpt is not put back"
+    assert set(article.topics.all()) == {old_topic, new_topic}
+    assert article.edited_fields == ["title"]
+
+
+def test_an_editors_topic_change_applies_only_what_they_changed(editor_client):
+    weather, sport = make_topic("Weather"), make_topic("Sport")
+    article = make_article(status=Status.PENDING, topics=[weather])
+    data = open_form(editor_client, article)
+    floods = make_topic("Floods")
+    article.topics.add(floods)  # the feed, meanwhile
+
+    response = save(editor_client, article, data, topics=[str(sport.pk)])
+    assert response.status_code == 302
+    assert set(article.topics.all()) == {sport, floods}
+    article.refresh_from_db()
+    assert article.edited_fields == ["topics"]
+
+
+def test_a_save_with_no_change_writes_nothing(editor_client):
+    article = make_article(status=Status.PENDING)
+    data = open_form(editor_client, article)
+    import_refresh(article, title="The feed's new headline")
+    assert save(editor_client, article, data).status_code == 302
+    article.refresh_from_db()
+    assert article.title == "The feed's new headline"
+    assert article.edited_fields == [] and article.edit_version == 0
+
+
+# --- No lost update -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first_saver", ["ada", "ben"])
+def test_a_save_over_a_newer_save_is_refused_in_either_order(
+    editor_client, second_client, first_saver
+):
+    article = make_article(status=Status.PENDING, title="Original headline", excerpt="Original.")
+    clients = {"ada": editor_client, "ben": second_client}
+    forms = {name: open_form(client, article) for name, client in clients.items()}
+    second_saver = "ben" if first_saver == "ada" else "ada"
+
+    first = save(
+        clients[first_saver], article, forms[first_saver], title=f"{first_saver}'s headline"
+    )
+    assert first.status_code == 302
+    second = save(
+        clients[second_saver], article, forms[second_saver], excerpt=f"{second_saver}'s excerpt"
+    )
+    assert second.status_code == 200
+    page = second.content.decode()
+    assert "Not saved: this article changed since you opened it" in page
+    assert f"{first_saver} at " in page and "Changed Title" in page
+    assert f"{second_saver}&#x27;s excerpt" in page, "the refused edit is still in the form"
+
+    article.refresh_from_db()
+    assert article.title == f"{first_saver}'s headline"
+    assert article.excerpt == "Original."
+
+    # Having seen the message, saving again keeps both edits.
+    again = dict(second.context["adminform"].form.data.lists())
+    retry = clients[second_saver].post(
+        reverse("admin:articles_article_change", args=[article.pk]), again
+    )
+    assert retry.status_code == 302
+    article.refresh_from_db()
+    assert article.title == f"{first_saver}'s headline"
+    assert article.excerpt == f"{second_saver}'s excerpt"
+    assert article.edit_version == 2
+
+
+def test_a_moderation_decision_meanwhile_does_not_refuse_an_edit(editor_client):
+    article = make_article(status=Status.PENDING)
+    data = open_form(editor_client, article)
+    moderation.publish(article, make_editor("cy"))
+    assert save(editor_client, article, data, title="Edited after publishing").status_code == 302
+    article.refresh_from_db()
+    assert article.status == Status.PUBLISHED and article.title == "Edited after publishing"
