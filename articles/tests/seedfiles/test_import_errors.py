@@ -8,13 +8,14 @@ from django.test import override_settings
 
 from articles.models import Article, RelatedLink
 from articles.seedfiles import import_seeds
+from articles.urlnorm import canonical_url
 from providers.models import Provider
 
 from ..seedtext import Raw, render_seed, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
 
-GOOD_URL = seed_record(1)["webUrl"]
+GOOD_URL = canonical_url(seed_record(1)["webUrl"])
 
 
 def without(key, **overrides):
