@@ -433,11 +433,10 @@ def test_dry_run_writes_nothing(tmp_path):
     write_seed(tmp_path, "1.txt", seed_record(60))
     write_seed(tmp_path, "2.txt", seed_record(60, quality=1))
     write_seed(tmp_path, "3.txt", "not: [valid")
-    with CaptureQueriesContext(connection) as queries:
-        result = import_seeds([tmp_path], dry_run=True)
+    result = import_seeds([tmp_path], dry_run=True)
+    # The real writer ran, inside a transaction rolled back at the end.
     assert (result.created, result.updated, result.failed) == (1, 1, 1)
     assert result.run is None
-    assert all(q["sql"].split()[0].upper() == "SELECT" for q in queries.captured_queries)
     assert not Article.objects.exists() and not ImportRun.objects.exists()
     assert not Provider.objects.exists()
 
