@@ -32,10 +32,12 @@ Faults:
   skipped, the rest imported.
 
 A dry run (``dry_run=True``) runs exactly the code of a real run, the database's own
-checks included, inside one transaction that is rolled back at the end: it refuses what
-a real run refuses and counts what a real run would create, update and leave unchanged.
-It writes nothing at all, not even an ``ImportRun``: checking files leaves no trace. (It
-holds its transaction for the length of the run, so run it off-peak on large folders.)
+checks included, each chunk inside a transaction that is rolled back: it refuses what a
+real run refuses and counts what a real run would create, update and leave unchanged
+(an article a rolled-back chunk created counts as updated when a later chunk has it
+again). It writes nothing at all, not even an ``ImportRun``: checking files leaves no
+trace. Its caches are loaded afresh after each rolled-back chunk, so each chunk creates the
+publishers and topics it needs again.
 """
 
 from __future__ import annotations
@@ -93,7 +95,7 @@ def import_seeds(
     result = ImportResult(dry_run=dry_run)
     files = find_seed_files(paths, result.skipped)
     result.files_seen = len(files)
-    with _cycle_collector_paused(), _rolled_back(dry_run), SeedImporter(result) as importer:
+    with _cycle_collector_paused(), SeedImporter(result) as importer:
         try:
             for start in range(0, len(files), chunk_size):
                 if should_stop and should_stop():
@@ -114,17 +116,6 @@ def import_seeds(
     if not dry_run:
         result.run = retrying(lambda: record_run(result, started_at, source, started_by, paths))
     return result
-
-
-@contextmanager
-def _rolled_back(dry_run):
-    """For a dry run, one transaction around the whole run, rolled back at its end."""
-    if not dry_run:
-        yield
-        return
-    with transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 def connection_lost(exc) -> bool:
@@ -177,6 +168,9 @@ class SeedImporter:
 
     def __init__(self, result=None):
         self.result = result or ImportResult()
+        self.dry_run = self.result.dry_run
+        self.dry_created = set()  # URLs of the articles rolled-back chunks created
+        self.chunk_created = set()  # ... and the chunk being checked
         self.max_bytes = settings.SEED_MAX_BYTES
         now = timezone.now()
         self.limits = Limits.from_settings(settings, now)
@@ -184,6 +178,7 @@ class SeedImporter:
         self.publishers = Publishers()
         self.topics = Topics()
         self.writer = BatchWriter(self.publishers, self.topics, now)
+        self.caches_loaded = False
         self.started_writing = False
         self._cleanup = ExitStack()
 
@@ -194,6 +189,20 @@ class SeedImporter:
         return self._cleanup.__exit__(*exc_info)
 
     def import_chunk(self, paths):
+        if not self.dry_run:
+            self._import_chunk(paths)
+            return
+        with transaction.atomic():
+            self._import_chunk(paths)
+            transaction.set_rollback(True)
+        self.dry_created |= self.chunk_created
+        self.chunk_created = set()
+        # The caches learnt what was rolled back: start them again.
+        self.publishers = self.writer.publishers = Publishers()
+        self.topics = self.writer.topics = Topics()
+        self.caches_loaded = False
+
+    def _import_chunk(self, paths):
         loaded = read_seed_files(paths, self.max_bytes, self.result.failures)
         hashes = {f.content_hash for f in loaded}
         known = retrying(
@@ -230,8 +239,11 @@ class SeedImporter:
     def _write_batch(self, batch):
         if not batch:
             return
-        if not self.started_writing:
+        if not self.caches_loaded:
             retrying(self._start_writing)
+        if self.dry_run:
+            urls = {item.record.url for item in batch}
+            stored = set(Article.objects.filter(url__in=urls).values_list("url", flat=True))
         try:
             written = retrying(lambda: self._write_transaction(batch))
         except DatabaseError as exc:
@@ -247,12 +259,20 @@ class SeedImporter:
         self.publishers.remember(written)
         self.topics.remember(written)
         self.seen_hashes |= written.hashes
+        if self.dry_run:
+            # What a rolled-back chunk created, a real run would now update.
+            new = urls - stored
+            again = len(new & self.dry_created)
+            self.chunk_created |= new
+            written.created -= again
+            written.updated += again
         self.result.created += written.created
         self.result.updated += written.updated
 
     def _start_writing(self):
         self.publishers.load()
         self.topics.load()
+        self.caches_loaded = True
         if not self.started_writing:
             self._cleanup.enter_context(sqlite_bulk_pragmas())
             self.started_writing = True

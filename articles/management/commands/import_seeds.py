@@ -107,10 +107,9 @@ class Command(BaseCommand):
             style = self.style.ERROR if result.failed else self.style.SUCCESS
             self.stdout.write(style(result.summary()))
         if result.where_it_stopped():
+            # One line, no traceback: 130 for SIGINT, 143 for SIGTERM, 1 for a lost database.
             self.stderr.write(self.style.ERROR(result.where_it_stopped()))
-            if self.stop_signal is not None:
-                sys.exit(128 + self.stop_signal)
-            raise CommandError("the import did not finish")
+            sys.exit(128 + self.stop_signal if self.stop_signal is not None else 1)
         if result.failed:
             raise CommandError(f"{result.failed} of {result.files_seen} files failed")
 

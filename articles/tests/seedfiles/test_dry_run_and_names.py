@@ -197,3 +197,17 @@ def test_a_file_swapped_for_a_fifo_after_discovery_is_not_opened_blocking(tmp_pa
     finally:
         signal.alarm(0)
     assert failures[0].message == "not a regular file: a FIFO"
+
+
+@pytest.mark.django_db
+def test_a_dry_run_counts_across_chunks_like_the_real_run(tmp_path):
+    write_seed(tmp_path, "a.txt", seed_record(1))
+    write_seed(tmp_path, "b.txt", seed_record(2))
+    write_seed(tmp_path, "c.txt", seed_record(1, quality=3))  # updates a.txt's article
+    write_seed(tmp_path, "d.txt", seed_record(2))  # the same bytes as b.txt: unchanged
+    import_seeds([tmp_path / "b.txt"])
+    dry = import_seeds([tmp_path], dry_run=True, chunk_size=1)
+    assert Article.objects.count() == 1
+    real = import_seeds([tmp_path], chunk_size=1)
+    assert outcome(dry) == outcome(real)
+    assert (real.created, real.updated, real.unchanged) == (1, 1, 2)

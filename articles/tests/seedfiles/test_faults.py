@@ -234,3 +234,20 @@ def test_a_refusal_of_the_data_is_not_retried(tmp_path, monkeypatch):
     result = import_seeds([folder])
     assert (result.created, result.failed, result.status) == (1, 1, "completed")
     assert "the database refused it: target lists" in result.failures[0].message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_command_says_where_a_lost_database_stopped_it(tmp_path, monkeypatch, capsys):
+    from django.core.management import call_command
+
+    folder = seed_folder(tmp_path, count=2)
+    FlakyCursor(monkeypatch, '"content_hash" IN', 99)
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("import_seeds", str(folder))
+    assert exit_info.value.code == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "database unavailable: server closed the connection unexpectedly; "
+        "stopped after 0 of 2 files; last file: none; run again to finish"
+    ]
+    assert ImportRun.objects.get().status == "failed"
