@@ -22,6 +22,7 @@ import copy
 import json
 import os
 import tempfile
+import unicodedata
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -45,6 +46,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 FUZZ = settings(
     max_examples=EXAMPLES,
     derandomize=True,
+    database=None,  # nothing written to .hypothesis/: the seed is fixed anyway
     deadline=None,
     suppress_health_check=[
         HealthCheck.too_slow,
@@ -277,7 +279,9 @@ def outcome(result):
 
 
 def one_line(text):
-    return "\n" not in text and "\r" not in text and "\x1b" not in text and text.isprintable()
+    """No control, format, separator or surrogate character (unassigned letters are fine:
+    the first version of this oracle used ``isprintable`` and failed on U+D7FC)."""
+    return not any(unicodedata.category(c) in {"Cc", "Cf", "Zl", "Zp", "Cs"} for c in text)
 
 
 def check_invariants():
