@@ -21,8 +21,9 @@ Faults:
 
 * ``should_stop()`` is asked before each chunk (the command answers it from SIGINT and
   SIGTERM handlers): when true the run stops there, between chunks, with nothing half
-  written. ``RunInterrupted`` raised inside a chunk (a second signal) rolls the chunk's
-  open transaction back and stops the run the same way. Either way the run is recorded
+  written. ``RunInterrupted`` raised inside a chunk (a second signal), or a
+  ``KeyboardInterrupt`` where no handler is installed, rolls the chunk's open
+  transaction back and stops the run the same way. Either way the run is recorded
   as ``interrupted`` with its counts and ``files_done``.
 * A lost database connection (``OperationalError``/``InterfaceError`` without a
   data-specific SQLSTATE) makes the importer close the connection and retry the same
