@@ -424,7 +424,12 @@ class StatusChange(models.Model):
 
 
 class ImportRun(models.Model):
-    """One run of the seed importer, with its counts and failures."""
+    """One run of the seed importer, with its counts and failures, and how it ended."""
+
+    class Status(models.TextChoices):
+        COMPLETED = "completed", "completed"
+        INTERRUPTED = "interrupted", "interrupted (SIGINT/SIGTERM)"
+        FAILED = "failed", "failed (database unavailable)"
 
     started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -446,6 +451,10 @@ class ImportRun(models.Model):
     unchanged = models.PositiveIntegerField(default=0)
     failed = models.PositiveIntegerField(default=0)
     duration = models.DurationField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.COMPLETED)
+    files_done = models.PositiveIntegerField(
+        default=0, help_text="Files handled before the run ended; all of them once completed."
+    )
 
     class Meta:
         ordering = ["-started_at", "-id"]

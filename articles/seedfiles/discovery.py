@@ -1,26 +1,44 @@
 """Finding seed files, reading them within the size limit and hashing their bytes.
 
-``find_seed_files(paths)`` lists the files to import; ``read_seed_files(paths, ...)``
-reads a chunk of them into ``SeedFile``s, reporting each unreadable or oversized file
-as a ``Failure`` without reading more of it than the limit.
+``find_seed_files(paths, skipped)`` lists the files to import; ``read_seed_files(paths,
+...)`` reads a chunk of them into ``SeedFile``s, reporting each unreadable or oversized
+file as a ``Failure`` without reading more of it than the limit.
+
+What is imported, and what is skipped with a line (a ``SeedWarning`` in ``skipped``):
+
+* A path named on the command line is taken as named: a file (or a symlink to one) is
+  imported, a folder (or a symlink to one) is searched. A name that does not exist, or a
+  symlink loop or a broken symlink, is a ``SeedPathError``; a FIFO, device or socket is
+  skipped with a line.
+* Inside a folder, every ``*.txt`` regular file, recursively, in name order. Symlinked
+  folders are not followed ("symlinked folder, not followed"), so there are no loops to
+  walk into; a symlinked file is imported only when it points at a regular file inside
+  the folder searched ("points outside …", "broken symlink", "symlink loop" otherwise);
+  FIFOs, devices and sockets are skipped ("not a regular file: a FIFO") and never opened
+  (opening a FIFO blocks). A folder that cannot be listed is skipped with a line.
+* Each file is read at most once, whatever the spellings or links leading to it. A file
+  replaced by something else after it was found is refused when read: it is opened
+  without blocking and read only if it is (still) a regular file.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .runs import Failure, path_text
+from .runs import Failure, SeedWarning, path_text
 
 
 class SeedPathError(Exception):
     """A path given to the importer that is neither a file nor a folder of seed files."""
 
 
-class OversizedSeed(Exception):
-    """A file over the size limit, refused without reading more than the limit."""
+class RefusedSeed(Exception):
+    """A file refused unread: over the size limit (read no further), or not a regular file."""
 
 
 @dataclass(slots=True)
@@ -32,19 +50,44 @@ class SeedFile:
     content_hash: str
 
 
-def find_seed_files(paths) -> list[Path]:
-    """Files as given, and every ``*.txt`` under each folder (recursively), in order."""
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+def _kind(mode):
+    return next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
+
+
+def find_seed_files(paths, skipped=None) -> list[Path]:
+    """Files as given, and every ``*.txt`` under each folder, as the module says; a
+    ``SeedWarning`` for each thing skipped goes into ``skipped``."""
+    skipped = [] if skipped is None else skipped
     found, seen = [], set()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*.txt") if p.is_file())
-            if not candidates:
-                raise SeedPathError(f"no seed files (*.txt) under {raw}")
-        elif path.is_file():
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:
+                raise SeedPathError(f"symlink loop: {path_text(raw)}") from None
+            if path.is_symlink():
+                raise SeedPathError(f"broken symlink: {path_text(raw)}") from None
+            raise SeedPathError(f"no such file or folder: {path_text(raw)}") from None
+        if stat.S_ISDIR(mode):
+            before = len(skipped)
+            candidates = _walk(path, skipped)
+            if not candidates and len(skipped) == before:
+                raise SeedPathError(f"no seed files (*.txt) under {path_text(raw)}")
+        elif stat.S_ISREG(mode):
             candidates = [path]
         else:
-            raise SeedPathError(f"no such file or folder: {raw}")
+            skipped.append(SeedWarning(path_text(path), f"not a regular file: {_kind(mode)}"))
+            continue
         for candidate in candidates:
             key = os.path.realpath(candidate)
             if key not in seen:
@@ -53,15 +96,63 @@ def find_seed_files(paths) -> list[Path]:
     return found
 
 
+def _walk(root, skipped):
+    """The ``*.txt`` regular files under ``root``, sorted, symlinks as the module says."""
+    inside = os.path.realpath(root)
+    files = []
+
+    def unreadable(exc):
+        skipped.append(SeedWarning(path_text(exc.filename), f"cannot list it: {exc.strerror}"))
+
+    for folder, dirnames, filenames in os.walk(root, onerror=unreadable):
+        for name in dirnames:
+            if os.path.islink(os.path.join(folder, name)):
+                path = Path(folder, name)
+                skipped.append(SeedWarning(path_text(path), "symlinked folder, not followed"))
+        for name in filenames:
+            if name.endswith(".txt"):
+                path = Path(folder, name)
+                reason = _refusal(path, inside)
+                if reason:
+                    skipped.append(SeedWarning(path_text(path), reason))
+                else:
+                    files.append(path)
+    return sorted(files)
+
+
+def _refusal(path, inside):
+    """Why ``path``, found inside the folder ``inside``, is not imported, or None."""
+    try:
+        mode = path.lstat().st_mode
+        if stat.S_ISLNK(mode):
+            mode = path.stat().st_mode
+            target = os.path.realpath(path)
+            if os.path.commonpath([inside, target]) != inside:
+                return f"symlink points outside {path_text(inside)}, skipped"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symlink loop, skipped"
+        if exc.errno == errno.ENOENT:
+            return "broken symlink, skipped"
+        return f"cannot read it: {exc.strerror or exc}"
+    if not stat.S_ISREG(mode):
+        return f"not a regular file: {_kind(mode)}, skipped"
+    return None
+
+
 def read_seed_file(path, max_bytes) -> bytes:
-    """The bytes of ``path``; ``OSError`` or ``OversizedSeed`` says why not."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise OversizedSeed(f"file is {size} bytes, over the {max_bytes} byte limit")
-    with open(path, "rb") as handle:
+    """The bytes of ``path``; ``OSError`` or ``RefusedSeed`` says why not. Opened without
+    blocking, and read only if it is a regular file."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    with open(fd, "rb", closefd=True) as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise RefusedSeed(f"not a regular file: {_kind(info.st_mode)}")
+        if info.st_size > max_bytes:
+            raise RefusedSeed(f"file is {info.st_size} bytes, over the {max_bytes} byte limit")
         data = handle.read(max_bytes + 1)
     if len(data) > max_bytes:
-        raise OversizedSeed(f"file is over the {max_bytes} byte limit")
+        raise RefusedSeed(f"file is over the {max_bytes} byte limit")
     return data
 
 
@@ -75,7 +166,7 @@ def read_seed_files(paths, max_bytes, failures) -> list[SeedFile]:
         except OSError as exc:
             failures.append(Failure(name, None, f"cannot read it: {exc.strerror or exc}"))
             continue
-        except OversizedSeed as exc:
+        except RefusedSeed as exc:
             failures.append(Failure(name, None, str(exc)))
             continue
         loaded.append(SeedFile(name, data, hashlib.sha256(data).hexdigest()))

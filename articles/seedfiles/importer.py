@@ -2,11 +2,12 @@
 
 How a run goes, chunk by chunk (``CHUNK_SIZE`` files):
 
-1. Read each file (refusing one over ``settings.SEED_MAX_BYTES`` before reading it) and
-   hash its bytes (``discovery``). One query finds which hashes are already stored: those
-   files are *unchanged* and are not even parsed.
-2. Parse and check the others (``records``), all in memory. A bad file fails here and
-   nothing of it is written.
+1. Find the files (``discovery``: symlinks and special files follow one rule, each thing
+   skipped gets a line), read each (refusing one over ``settings.SEED_MAX_BYTES`` before
+   reading it) and hash its bytes. One query finds which hashes are already stored:
+   those files are *unchanged* and are not even parsed.
+2. Parse and check the others (``records``, with the ``SEED_MAX_*`` limits), all in
+   memory. A bad file fails here and nothing of it is written.
 3. Write the chunk in one transaction with a fixed number of bulk queries (``writer``),
    whatever the number of files or related links. Should the database refuse the chunk,
    it is rolled back and written again file by file, so only the offending file fails:
@@ -16,9 +17,28 @@ Publishers and topics are cached for the run (``lookups``); the caches only lear
 committed transaction wrote. The same canonical URL twice in one run is an update of the
 first.
 
-Every run that writes is recorded (``runs``). A dry run (``dry_run=True``) reads, checks
-and counts exactly like a real one but writes nothing at all, not even an ``ImportRun``:
-checking files must leave no trace.
+Faults:
+
+* ``should_stop()`` is asked before each chunk (the command answers it from SIGINT and
+  SIGTERM handlers): when true the run stops there, between chunks, with nothing half
+  written. ``RunInterrupted`` raised inside a chunk (a second signal), or a
+  ``KeyboardInterrupt`` where no handler is installed, rolls the chunk's open
+  transaction back and stops the run the same way. Either way the run is recorded
+  as ``interrupted`` with its counts and ``files_done``.
+* A lost database connection (``OperationalError``/``InterfaceError`` without a
+  data-specific SQLSTATE) makes the importer close the connection and retry the same
+  query or transaction, ``RETRIES`` times with a growing pause. If it still fails, the
+  run stops and is recorded as ``failed`` (the recording retried too). Each transaction
+  is all or nothing, so a re-run finishes the job: the files written are unchanged and
+  skipped, the rest imported.
+
+A dry run (``dry_run=True``) runs exactly the code of a real run, the database's own
+checks included, each chunk inside a transaction that is rolled back: it refuses what a
+real run refuses and counts what a real run would create, update and leave unchanged
+(an article a rolled-back chunk created counts as updated when a later chunk has it
+again). It writes nothing at all, not even an ``ImportRun``: checking files leaves no
+trace. Its caches are loaded afresh after each rolled-back chunk, so each chunk creates the
+publishers and topics it needs again.
 """
 
 from __future__ import annotations
@@ -28,19 +48,30 @@ import time
 from contextlib import ExitStack, contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, ImportRun
 from articles.pagecache import content_changed
 
 from .discovery import find_seed_files, read_seed_files
 from .lookups import Publishers, Topics
-from .records import SeedError, load_seed
-from .runs import Failure, ImportResult, SeedWarning, record_run
+from .records import Limits, SeedError, load_seed
+from .runs import Failure, ImportResult, SeedWarning, path_text, record_run, safe_text
 from .writer import BatchWriter, Item, sqlite_bulk_pragmas
 
 CHUNK_SIZE = 250
+RETRIES = 3
+BACKOFF = 0.5  # seconds before the first retry, doubled for each next one
+
+
+class RunInterrupted(Exception):  # noqa: N818 - it is how the run ends, not an error
+    """Raised (by a signal handler) to stop a run at once; the open transaction is rolled
+    back and the run recorded as interrupted."""
+
+
+class DatabaseUnavailable(Exception):
+    """The database connection failed ``RETRIES`` times in a row."""
 
 
 def import_seeds(
@@ -51,29 +82,74 @@ def import_seeds(
     started_by=None,
     progress=None,
     chunk_size=CHUNK_SIZE,
+    should_stop=None,
 ) -> ImportResult:
     """Import seed files and folders; record the run as an ``ImportRun`` unless dry.
 
-    ``progress(done, total)`` is called after each chunk. A dry run validates every file
-    and counts what it would create or update, and writes nothing at all, not even an
-    ``ImportRun``. Raises ``SeedPathError`` for a path that does not exist.
+    ``progress(done, total)`` is called after each chunk, ``should_stop()`` before each.
+    A dry run checks every file as the module says and writes nothing at all, not even
+    an ``ImportRun``. Raises ``SeedPathError`` for a path that does not exist, and
+    ``DatabaseUnavailable`` only if even the run cannot be recorded.
     """
     started_at = timezone.now()
     clock = time.perf_counter()
-    files = find_seed_files(paths)
-    with _cycle_collector_paused(), SeedImporter(dry_run=dry_run) as importer:
-        result = importer.result
-        result.files_seen = len(files)
-        for start in range(0, len(files), chunk_size):
-            importer.import_chunk(files[start : start + chunk_size])
-            if progress:
-                progress(min(start + chunk_size, len(files)), len(files))
-        if not dry_run:
-            importer.writer.finish_run()  # statistics, links to other processes' articles
+    result = ImportResult(dry_run=dry_run)
+    files = find_seed_files(paths, result.skipped)
+    result.files_seen = len(files)
+    with _cycle_collector_paused(), SeedImporter(result) as importer:
+        try:
+            for start in range(0, len(files), chunk_size):
+                if should_stop and should_stop():
+                    result.status = ImportRun.Status.INTERRUPTED
+                    break
+                chunk = files[start : start + chunk_size]
+                importer.import_chunk(chunk)
+                result.files_done = start + len(chunk)
+                result.last_file = path_text(chunk[-1])
+                if progress:
+                    progress(result.files_done, len(files))
+        except (RunInterrupted, KeyboardInterrupt):
+            result.status = ImportRun.Status.INTERRUPTED
+        except DatabaseUnavailable as exc:
+            result.status = ImportRun.Status.FAILED
+            result.error = str(exc)
+        if not dry_run and result.status != ImportRun.Status.FAILED:
+            # Statistics for the planner, links to other processes' articles.
+            retrying(importer.writer.finish_run)
     result.duration = time.perf_counter() - clock
     if not dry_run:
-        result.run = record_run(result, started_at, source, started_by, paths)
+        result.run = retrying(lambda: record_run(result, started_at, source, started_by, paths))
     return result
+
+
+def connection_lost(exc) -> bool:
+    """Whether a database error means the connection is gone (retry) rather than a
+    refusal of the data (fail the file). PostgreSQL says which through SQLSTATE: class
+    08 (connection exception) and 57P (shutdown, crash); without one, assume lost."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    sqlstate = getattr(exc.__cause__, "sqlstate", None)
+    return sqlstate is None or sqlstate.startswith(("08", "57P"))
+
+
+def retrying(operation):
+    """``operation()``, retried on a fresh connection while the connection is lost; then
+    ``DatabaseUnavailable``. Inside a transaction (a dry run, a test) there is nothing to
+    retry on: the transaction is gone with the connection."""
+    for attempt in range(RETRIES + 1):
+        try:
+            return operation()
+        except (OperationalError, InterfaceError) as exc:
+            if not connection_lost(exc):
+                raise
+            detail = safe_text(str(exc).strip().split("\n", 1)[0] or type(exc).__name__)
+            if attempt == RETRIES or connection.in_atomic_block:
+                raise DatabaseUnavailable(f"database unavailable: {detail}") from None
+            connection.close()
+            time.sleep(BACKOFF * 2**attempt)
+    raise AssertionError("unreachable")
 
 
 @contextmanager
@@ -94,15 +170,19 @@ class SeedImporter:
     """One import run, used as a context manager (it tunes the connection while it
     writes). Use ``import_seeds()``; this class holds the run's state."""
 
-    def __init__(self, *, dry_run=False):
-        self.result = ImportResult(dry_run=dry_run)
-        self.dry_run = dry_run
+    def __init__(self, result=None):
+        self.result = result or ImportResult()
+        self.dry_run = self.result.dry_run
+        self.dry_created = set()  # URLs of the articles rolled-back chunks created
+        self.chunk_created = set()  # ... and the chunk being checked
         self.max_bytes = settings.SEED_MAX_BYTES
+        now = timezone.now()
+        self.limits = Limits.from_settings(settings, now)
         self.seen_hashes = set()
-        self.dry_run_urls = set()
         self.publishers = Publishers()
         self.topics = Topics()
-        self.writer = BatchWriter(self.publishers, self.topics, timezone.now())
+        self.writer = BatchWriter(self.publishers, self.topics, now)
+        self.caches_loaded = False
         self.started_writing = False
         self._cleanup = ExitStack()
 
@@ -113,10 +193,27 @@ class SeedImporter:
         return self._cleanup.__exit__(*exc_info)
 
     def import_chunk(self, paths):
+        if not self.dry_run:
+            self._import_chunk(paths)
+            return
+        with transaction.atomic():
+            self._import_chunk(paths)
+            transaction.set_rollback(True)
+        self.dry_created |= self.chunk_created
+        self.chunk_created = set()
+        # The caches learnt what was rolled back: start them again.
+        self.publishers = self.writer.publishers = Publishers()
+        self.topics = self.writer.topics = Topics()
+        self.caches_loaded = False
+
+    def _import_chunk(self, paths):
         loaded = read_seed_files(paths, self.max_bytes, self.result.failures)
-        known = set(
-            Article.objects.filter(content_hash__in={f.content_hash for f in loaded}).values_list(
-                "content_hash", flat=True
+        hashes = {f.content_hash for f in loaded}
+        known = retrying(
+            lambda: set(
+                Article.objects.filter(content_hash__in=hashes).values_list(
+                    "content_hash", flat=True
+                )
             )
         )
         known |= self.seen_hashes
@@ -127,7 +224,7 @@ class SeedImporter:
                 self.result.unchanged += 1
                 continue
             try:
-                record = load_seed(seed_file.data)
+                record = load_seed(seed_file.data, self.limits)
             except SeedError as exc:
                 self.result.failures.append(Failure(seed_file.name, exc.line, exc.message))
                 continue
@@ -146,17 +243,14 @@ class SeedImporter:
     def _write_batch(self, batch):
         if not batch:
             return
+        if not self.caches_loaded:
+            retrying(self._start_writing)
         if self.dry_run:
-            self._count_dry_run(batch)
-            return
-        if not self.started_writing:
-            self.publishers.load()
-            self.topics.load()
-            self._cleanup.enter_context(sqlite_bulk_pragmas())
-            self.started_writing = True
+            urls = {item.record.url for item in batch}
+            stored = set(Article.objects.filter(url__in=urls).values_list("url", flat=True))
         try:
             # Readers' cached pages are stale once the batch commits.
-            written = self.writer.write_atomic(batch, on_write=content_changed)
+            written = retrying(lambda: self.writer.write_atomic(batch, on_write=content_changed))
         except DatabaseError as exc:
             if len(batch) == 1:
                 message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
@@ -168,17 +262,21 @@ class SeedImporter:
                 self._write_batch([item])
             return
         self.seen_hashes |= written.hashes
+        if self.dry_run:
+            # What a rolled-back chunk created, a real run would now update.
+            new = urls - stored
+            again = len(new & self.dry_created)
+            self.chunk_created |= new
+            written.created -= again
+            written.updated += again
         self.result.created += written.created
         self.result.updated += written.updated
         self.result.unchanged += written.unchanged
 
-    def _count_dry_run(self, batch):
-        urls = {item.record.url for item in batch}
-        existing = set(Article.objects.filter(url__in=urls).values_list("url", flat=True))
-        for item in batch:
-            if item.record.url in existing or item.record.url in self.dry_run_urls:
-                self.result.updated += 1
-            else:
-                self.result.created += 1
-            self.dry_run_urls.add(item.record.url)
-            self.seen_hashes.add(item.content_hash)
+    def _start_writing(self):
+        self.publishers.load()
+        self.topics.load()
+        self.caches_loaded = True
+        if not self.started_writing:
+            self._cleanup.enter_context(sqlite_bulk_pragmas())
+            self.started_writing = True

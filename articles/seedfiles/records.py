@@ -16,12 +16,19 @@ Policy (the format is described in fixtures/README.md):
   the whole file.
 * A bad *item* in a list (a related item, an image, a publisher logo) is dropped with a
   warning naming its number; the article still imports.
+* Limits (``Limits``, from the ``SEED_MAX_*`` settings) never lose a file; each breach is
+  one warning naming the setting. Related items, topics and images past their count are
+  dropped; a title longer than its column (500) or an excerpt longer than
+  ``SEED_MAX_EXCERPT`` is cut on a word boundary; a ``publishedDateTime`` (the article's
+  or a related item's) more than ``SEED_MAX_FUTURE_HOURS`` after the import is set to the
+  import time, so a feed cannot pin a story to the top of the front page.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin
 
 import yaml
@@ -45,6 +52,44 @@ class SeedError(Exception):
 
     def __str__(self):
         return self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Per-file limits; the importer builds one from settings (``from_settings``)."""
+
+    related: int = 200
+    topics: int = 50
+    images: int = 20
+    excerpt: int = 5000
+    future: timedelta = timedelta(hours=24)
+    now: datetime | None = None  # the import time; None: the time of the check
+
+    @classmethod
+    def from_settings(cls, settings, now):
+        return cls(
+            related=settings.SEED_MAX_RELATED,
+            topics=settings.SEED_MAX_TOPICS,
+            images=settings.SEED_MAX_IMAGES,
+            excerpt=settings.SEED_MAX_EXCERPT,
+            future=timedelta(hours=settings.SEED_MAX_FUTURE_HOURS),
+            now=now,
+        )
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def cut(value, limit):
+    """``value`` cut to at most ``limit`` characters, at the last space if there is one
+    in the last fifth, with an ellipsis."""
+    if len(value) <= limit:
+        return value
+    head = value[: limit - 1]
+    space = head.rfind(" ")
+    if space > limit * 4 // 5:
+        head = head[:space]
+    return head.rstrip() + "…"
 
 
 class _ItemError(Exception):
@@ -135,11 +180,48 @@ def parse_seed(data: bytes):
     return record
 
 
-def load_seed(data: bytes) -> SeedRecord:
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _unstorable(value, path=()):
+    """The path and message of the first text (key or value) a database cannot store:
+    a NUL (PostgreSQL refuses it) or a lone surrogate (not UTF-8); both can only come
+    from an escape in a double-quoted scalar ("\\0", "\\ud800")."""
+    if isinstance(value, str):
+        bad = _UNSTORABLE.search(value)
+        if bad is None:
+            return None
+        if bad.group() == "\x00":
+            return path, "a NUL character"
+        return path, "a lone surrogate (an unpaired \\ud800-\\udfff escape)"
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return None
+    for key, item in items:
+        found = _unstorable(key, path) if isinstance(key, str) else None
+        found = found or _unstorable(item, (*path, key))
+        if found:
+            return found
+    return None
+
+
+def load_seed(data: bytes, limits: Limits = DEFAULT_LIMITS) -> SeedRecord:
     """Parse and check the bytes of one seed file; ``SeedError`` has a line where known."""
     raw = parse_seed(data)
+    if b"\\" in data:
+        try:
+            found = _unstorable(raw)
+        except RecursionError:
+            raise SeedError("a value is nested too deeply") from None
+        if found:
+            path, what = found
+            where = " ".join(str(step) for step in path) or "the record"
+            raise SeedError(f"{where} contains {what}", line=locate(data, path), path=path)
     try:
-        return build_record(raw)
+        return build_record(raw, limits)
     except RecursionError:
         raise SeedError("a value is nested too deeply") from None
     except SeedError as exc:
@@ -177,7 +259,40 @@ def _list(record, key):
     return value
 
 
-def build_record(record: dict) -> SeedRecord:
+def _capped(items, limit, what, setting, warnings):
+    """The first ``limit`` of ``items``; one warning when there are more."""
+    if len(items) <= limit:
+        return items
+    warnings.append(
+        f"{len(items)} {what}, over the limit of {limit} ({setting}): "
+        f"{what} {limit + 1} to {len(items)} dropped"
+    )
+    return items[:limit]
+
+
+def _cut_text(value, limit, what, setting, warnings):
+    if len(value) <= limit:
+        return value
+    warnings.append(f"{what} is {len(value)} characters, cut to {limit} ({setting})")
+    return cut(value, limit)
+
+
+def _not_future(value, what, limits, warnings):
+    """A date more than ``limits.future`` after the import is set to the import time."""
+    if value is None:
+        return None
+    now = limits.now or datetime.now(UTC)
+    if value - now > limits.future:
+        hours = int(limits.future.total_seconds() // 3600)
+        warnings.append(
+            f"{what} {value.isoformat()} is more than {hours} hours ahead "
+            "(SEED_MAX_FUTURE_HOURS): set to the import time"
+        )
+        return now
+    return value
+
+
+def build_record(record: dict, limits: Limits = DEFAULT_LIMITS) -> SeedRecord:
     """Check a parsed record and turn it into a ``SeedRecord``. Raises ``SeedError``."""
     warnings, extra = [], {}
     try:
@@ -185,16 +300,17 @@ def build_record(record: dict) -> SeedRecord:
     except ValueError as exc:
         raise SeedError(str(exc)) from None
     url_key, amp_key, cdn_key = URL_KEYS[style]
-    head = _top_level(record, url_key)
+    head = _top_level(record, url_key, limits, warnings)
     domain, provider_name, logo_url = _publisher(record, warnings, extra)
-    topics = _topics(record)
-    images = _images(record, warnings)
-    related = _related_items(record, head["url"], warnings)
+    topics = _topics(record, limits, warnings)
+    images = _images(record, limits, warnings)
+    related = _related_items(record, head["url"], limits, warnings)
     _keep_unknown_keys(record, extra)
+    excerpt = _field(record, "excerpt", checks.text)
     return SeedRecord(
         **head,
         url_style=style,
-        excerpt=_field(record, "excerpt", checks.text),
+        excerpt=_cut_text(excerpt, limits.excerpt, "excerpt", "SEED_MAX_EXCERPT", warnings),
         category=_field(record, "category", checks.text, MAX_SHORT),
         kind=_field(record, "type", checks.text, MAX_SHORT),
         amp_url=_field(record, amp_key, checks.url),
@@ -211,15 +327,17 @@ def build_record(record: dict) -> SeedRecord:
     )
 
 
-def _top_level(record, url_key):
+def _top_level(record, url_key, limits, warnings):
     """The identity and scores of the article: title, URLs, date, quality, heat."""
-    title = _field(record, "title", checks.text, MAX_TITLE, required=True)
+    title = _field(record, "title", checks.text, required=True)
+    title = _cut_text(title, MAX_TITLE, "title", "the title column", warnings)
     source_url = _field(record, url_key, checks.url, required=True)
     try:
         url = canonical_url(source_url)
     except ValueError as exc:  # e.g. a port out of range
         raise SeedError(f"{url_key} is not a usable URL: {exc}", path=(url_key,)) from None
     published_at = _field(record, "publishedDateTime", checks.timestamp, required=True)
+    published_at = _not_future(published_at, "publishedDateTime", limits, warnings)
     quality = _field(record, "quality", checks.integer)
     heat = _field(record, "heat", checks.integer)
     published = record.get("published", False)
@@ -270,11 +388,13 @@ def _publisher(record, warnings, extra):
     return domain, name or domain, logo_url
 
 
-def _topics(record):
-    """Topic names, stripped, the first spelling of each (ignoring case) kept."""
+def _topics(record, limits, warnings):
+    """Topic names, stripped, the first spelling of each (ignoring case) kept, at most
+    ``limits.topics`` of them."""
     topics = []
     seen = set()
-    for number, topic in enumerate(_list(record, "topics")):
+    given = _capped(_list(record, "topics"), limits.topics, "topics", "SEED_MAX_TOPICS", warnings)
+    for number, topic in enumerate(given):
         if not isinstance(topic, str) or not topic.strip() or len(topic) > MAX_TOPIC:
             raise SeedError(
                 f"topic {number + 1} must be a name of at most {MAX_TOPIC} characters",
@@ -302,9 +422,10 @@ def _image(value, what, *, with_title):
     return SeedImage(url, width, height, title)
 
 
-def _images(record, warnings):
+def _images(record, limits, warnings):
     images = []
-    for number, value in enumerate(_list(record, "images"), 1):
+    given = _capped(_list(record, "images"), limits.images, "images", "SEED_MAX_IMAGES", warnings)
+    for number, value in enumerate(given, 1):
         try:
             images.append(_image(value, f"image {number}", with_title=True))
         except _ItemError as exc:
@@ -312,13 +433,16 @@ def _images(record, warnings):
     return images
 
 
-def _related_items(record, own_url, warnings):
-    """The valid related items, without repeats or the article itself."""
+def _related_items(record, own_url, limits, warnings):
+    """The valid related items, without repeats or the article itself, at most
+    ``limits.related`` of them (counted as given)."""
     related = []
     seen_urls = {own_url: 0}
-    for number, item in enumerate(_list(record, "related"), 1):
+    given = _list(record, "related")
+    given = _capped(given, limits.related, "related items", "SEED_MAX_RELATED", warnings)
+    for number, item in enumerate(given, 1):
         try:
-            link = _related(item, number)
+            link = _related(item, number, limits, warnings)
         except _ItemError as exc:
             warnings.append(f"{exc}, dropped")
             continue
@@ -333,7 +457,7 @@ def _related_items(record, own_url, warnings):
     return related
 
 
-def _related(item, number):
+def _related(item, number, limits, warnings):
     what = f"related item {number}"
     if not isinstance(item, dict):
         raise _ItemError(f"{what} is {type_name(item)}, not a mapping")
@@ -354,14 +478,17 @@ def _related(item, number):
         hidden = item.get("hidden", False)
         if not isinstance(hidden, bool):
             raise ValueError(f"{what} hidden must be true or false")
+        title = checks.text(item.get("title"), f"{what} title", required=True)
+        excerpt = checks.text(item.get("excerpt"), f"{what} excerpt")
+        published_at = checks.timestamp(item.get("publishedDateTime"), f"{what} publishedDateTime")
         return SeedRelated(
             url=canonical_url(source_url),
             source_url=source_url,
-            title=checks.text(item.get("title"), f"{what} title", MAX_TITLE, required=True),
-            excerpt=checks.text(item.get("excerpt"), f"{what} excerpt"),
-            published_at=checks.timestamp(
-                item.get("publishedDateTime"), f"{what} publishedDateTime"
+            title=_cut_text(title, MAX_TITLE, f"{what} title", "the title column", warnings),
+            excerpt=_cut_text(
+                excerpt, limits.excerpt, f"{what} excerpt", "SEED_MAX_EXCERPT", warnings
             ),
+            published_at=_not_future(published_at, f"{what} publishedDateTime", limits, warnings),
             domain=domain,
             provider_name=name or domain,
             quality=checks.integer(item.get("quality"), f"{what} quality"),

