@@ -22,6 +22,7 @@ class ImportFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
 class ImportRunAdmin(SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
+        "status",
         "source",
         "files_seen",
         "created",
@@ -30,7 +31,7 @@ class ImportRunAdmin(SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         "failed",
         "duration_display",
     ]
-    list_filter = ["started_at"]
+    list_filter = ["status", "started_at"]
     list_select_related = ["started_by"]
     date_hierarchy = "started_at"
     inlines = [ImportFailureInline]
@@ -38,6 +39,7 @@ class ImportRunAdmin(SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         ("started_at", "finished_at", "duration_display"),
         ("started_by", "source"),
         "paths",
+        ("status", "files_done"),
         ("files_seen", "created", "updated", "unchanged", "failed"),
     ]
 

@@ -572,3 +572,16 @@ def test_the_article_page_gives_the_schedule_on_the_desks_clock(admin_client, se
     article = make_article(status=Status.PUBLISHED, publish_at=when)
     html = admin_client.get(admin_url(Article, "change", article.pk)).content.decode()
     assert desk_time(when) in html and ("EST" in desk_time(when) or "EDT" in desk_time(when))
+
+
+def test_an_interrupted_import_run_says_so_on_the_desk(admin_client):
+    ImportRun.objects.create(
+        source="import_seeds feed/", files_seen=900, files_done=250, status="interrupted"
+    )
+    changelist = reverse("admin:articles_importrun_changelist")
+
+    listed = admin_client.get(changelist, {"status__exact": "interrupted"})
+
+    assert listed.status_code == 200
+    assert len(listed.context["cl"].result_list) == 1
+    assert "interrupted" in listed.text
