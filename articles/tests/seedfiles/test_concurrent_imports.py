@@ -192,7 +192,7 @@ def test_overlapping_shards(seed_paths):
     assert Article.objects.count() == FILES
     assert sum(run.created for run in ImportRun.objects.all()) == FILES
     # Links to an article another process created at the same time point at it.
-    cited = RelatedLink.objects.filter(url__startswith="https://www.example-news.com/news/")
+    cited = RelatedLink.objects.filter(url__startswith="https://example-news.com/news/")
     assert cited.count() == FILES and not cited.filter(target=None).exists()
     concurrent = snapshot()
     assert concurrent == single_process_snapshot(seed_paths)
