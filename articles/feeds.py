@@ -3,7 +3,8 @@
 One ``Feed`` class per scope (the site, a topic, a publisher) and one feed generator per
 format; :func:`feed_view` puts a scope and a format together, :func:`feed_urls` gives the
 URLconf a scope's route in every format. Every scope starts from
-``Article.objects.published()``. The ``secured`` body is never read.
+``Article.objects.published()``. The ``secured`` body is never read. Items are bounded
+(``FEED_ITEMS``) and so are their excerpts (``clip``).
 
 ``django.contrib.syndication`` sets ``Last-Modified`` from the newest item date (here the
 later of an article's last change and its scheduled time); ``ConditionalGetMiddleware``
@@ -18,8 +19,9 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.html import escape
 
 from .models import Article, Topic
-from .templatetags.site_tags import json_for_script, safe_url, xml_text
+from .templatetags.site_tags import clip, json_for_script, safe_url, xml_text
 
+# A feed's size is bounded: this many items, each excerpt ``clip``ped (600 characters).
 FEED_ITEMS = 30
 
 
@@ -122,7 +124,7 @@ class SiteFeed(Feed):
     def item_description(self, item):
         # RSS descriptions and Atom summaries (type="html") are HTML: the plain-text
         # excerpt is escaped once more so markup in it stays text in every reader.
-        return escape(item.excerpt)
+        return escape(clip(item.excerpt))
 
     def item_pubdate(self, item):
         return item.published_at
@@ -146,7 +148,7 @@ class SiteFeed(Feed):
             return {}
         image = item.lead_image
         return {
-            "text": item.excerpt,
+            "text": clip(item.excerpt),
             "external_url": safe_url(item.url) or None,
             "image": (safe_url(image.url) or None) if image else None,
         }

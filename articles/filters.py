@@ -1,8 +1,13 @@
 """The reader's filters and sort order for article lists: one ``FilterSet``.
 
-The choices (topics, publishers readers have stories from) and the narrowing by topic
-come from the model's querysets (``Topic.objects.with_published_articles()``,
-``ArticleQuerySet.publishers()`` and ``in_topic()``); words go through ``search.py``.
+The form's weight does not grow with the site: the topic ``<select>`` offers the
+``TOPIC_CHOICES`` topics with most stories, and the publisher is a text field (a domain,
+as in ``?publisher=ft.com``) with a ``<datalist>`` of the ``PUBLISHER_SUGGESTIONS``
+biggest publishers. Both lists come from ``articles.counts``, computed once per content
+version. Any topic or publisher readers have stories in is accepted, checked with one
+indexed lookup (``Topic.objects.with_published_articles()``,
+``ArticleQuerySet.publishers()``); the narrowing by topic is ``in_topic()``, words go
+through ``search.py``.
 """
 
 import datetime
@@ -13,16 +18,26 @@ from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
+from providers.domains import normalize_domain
+
+from . import counts
 from .models import Article, Topic
 from .search import search_articles
 
+TOPIC_CHOICES = 100
+PUBLISHER_SUGGESTIONS = 50
+
+
+def _options(pairs, selected):
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in pairs),
+    )
+
 
 class PlainSelect(forms.Select):
-    """A ``<select>`` built in Python rather than one template per ``<option>``.
-
-    Django's template-rendered options cost a few microseconds each, which for a list of
-    hundreds of publishers on every list page was most of the page's time.
-    """
+    """A ``<select>`` built in Python rather than one template per ``<option>``."""
 
     def render(self, name, value, attrs=None, renderer=None):
         widget = self.get_context(name, value, attrs)["widget"]
@@ -40,34 +55,77 @@ class PlainSelect(forms.Select):
         )
 
 
+class TopChoicesSelect(forms.Select):
+    """A ``<select>`` of ``options()`` (value, label pairs), not of every row.
+
+    The form sets ``options`` and ``label_for``; a chosen value that is not among the
+    options is added with ``label_for(value)`` (``None`` leaves it out).
+    """
+
+    empty_label = ""
+
+    def options(self):
+        return []
+
+    def label_for(self, value):
+        return None
+
+    def render(self, name, value, attrs=None, renderer=None):
+        value = "" if value is None else str(value)
+        pairs = [("", self.empty_label), *self.options()]
+        if value and value not in {key for key, _label in pairs}:
+            label = self.label_for(value)
+            if label is not None:
+                pairs.append((value, label))
+        attrs = self.build_attrs(self.attrs, attrs)
+        return format_html(
+            '<select name="{}"{}>{}</select>', name, flatatt(attrs), _options(pairs, value)
+        )
+
+
+class SuggestInput(forms.TextInput):
+    """A text field with a ``<datalist>`` of ``options()`` (value, label pairs)."""
+
+    datalist_id = "suggestions"
+
+    def options(self):
+        return []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = {**(attrs or {}), "list": self.datalist_id}
+        field = super().render(name, value, attrs, renderer)
+        return format_html(
+            '{}<datalist id="{}">{}</datalist>',
+            field,
+            self.datalist_id,
+            _options(self.options(), None),
+        )
+
+
+class DomainChoiceField(django_filters.fields.ModelChoiceField):
+    """A publisher named by its domain, however it is typed (``WWW.FT.com``, a URL)."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value.strip():
+            value = normalize_domain(value) or value
+        return super().to_python(value)
+
+
+class DomainChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = DomainChoiceField
+
+
 def start_of_day(day):
     """The first instant of ``day`` in the current time zone, so the index on date is used."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def topic_choices(request):
-    return Topic.objects.with_published_articles().order_by("name")
+def visible_topics(request):
+    return Topic.objects.with_published_articles()
 
 
-def publisher_choices(request):
-    return (
-        Article.objects.published()
-        .publishers()
-        .only("pk", "domain", "name")
-        .order_by("name", "domain")
-    )
-
-
-def row_filter(label, choices, to_field_name, empty_label, **kwargs):
-    """A ``<select>`` of the rows ``choices(request)`` returns, named in the URL by a field."""
-    return django_filters.ModelChoiceFilter(
-        label=label,
-        queryset=choices,
-        to_field_name=to_field_name,
-        empty_label=empty_label,
-        widget=PlainSelect,
-        **kwargs,
-    )
+def visible_publishers(request):
+    return Article.objects.published().publishers()
 
 
 def date_filter(label, method):
@@ -95,9 +153,27 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="filter_words", widget=forms.TextInput(attrs={"type": "search"})
     )
-    topic = row_filter("Topic", topic_choices, "slug", "All topics", method="filter_topic")
-    publisher = row_filter(
-        "Publisher", publisher_choices, "domain", "All publishers", field_name="provider"
+    topic = django_filters.ModelChoiceFilter(
+        label="Topic",
+        queryset=visible_topics,
+        to_field_name="slug",
+        method="filter_topic",
+        widget=TopChoicesSelect,
+    )
+    publisher = DomainChoiceFilter(
+        label="Publisher",
+        queryset=visible_publishers,
+        to_field_name="domain",
+        field_name="provider",
+        widget=SuggestInput(
+            attrs={
+                "placeholder": "Domain, e.g. ft.com",
+                "autocomplete": "off",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={"invalid_choice": "No publisher with published stories has that domain."},
     )
     date_from = date_filter("From date", "filter_date_from")
     date_to = date_filter("To date", "filter_date_to")
@@ -127,6 +203,18 @@ class ArticleFilter(django_filters.FilterSet):
             data = data.copy()
             data["sort"] = self.DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
+        request = self.request
+        topic = self.form.fields["topic"].widget
+        topic.empty_label = "All topics"
+        topic.options = lambda: counts.top_choices("topics", TOPIC_CHOICES, request=request)
+        topic.label_for = lambda slug: (
+            visible_topics(request).filter(slug=slug).values_list("name", flat=True).first()
+        )
+        publisher = self.form.fields["publisher"].widget
+        publisher.datalist_id = "publisher-suggestions"
+        publisher.options = lambda: counts.top_choices(
+            "publishers", PUBLISHER_SUGGESTIONS, request=request
+        )
 
     @property
     def sort_key(self):
