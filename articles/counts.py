@@ -26,7 +26,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from newsroom.paginators import WindowPage
@@ -95,14 +94,7 @@ def _index(kind, request):
 
         spec = KINDS[kind]
         name, key = f"{spec.field}__name", f"{spec.field}__{spec.key_field}"
-        grouped = (
-            Article.objects.published()
-            .filter(**{f"{spec.field}__isnull": False})
-            .order_by()
-            .values_list(spec.field, name, key)
-            .annotate(n=Count("pk"))
-            .order_by(name, key)
-        )
+        grouped = Article.objects.published().counts_by(spec.field, name, key)
         rows = []
         for pk, row_name, row_key, n in grouped:
             row = spec.model(pk=pk, name=row_name, **{spec.key_field: row_key})

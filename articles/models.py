@@ -107,14 +107,20 @@ class ArticleQuerySet(models.QuerySet):
             Exists(self.filter(provider=OuterRef("pk"))), is_blocked=False
         )
 
-    def counts_by(self, field):
-        """``{value of field: number of articles here}`` in one grouped pass.
+    def counts_by(self, field, *also):
+        """``[(value of field, *values of also, number of articles here)]``, in one grouped
+        pass ordered by ``also`` (e.g. ``"topics", "topics__name", "topics__slug"``).
 
         It reads every article here once (about 0.15 s per 100,000 published on SQLite),
         so the reader site asks it once per content version (``articles.counts``).
         """
-        rows = self.order_by().values_list(field).annotate(n=Count("pk"))
-        return {value: n for value, n in rows if value is not None}
+        return list(
+            self.filter(**{f"{field}__isnull": False})
+            .order_by()
+            .values_list(field, *also)
+            .annotate(n=Count("pk"))
+            .order_by(*also)
+        )
 
     def pending(self):
         return self.filter(status=Article.Status.PENDING)

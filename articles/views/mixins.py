@@ -65,6 +65,10 @@ class CountedIndexMixin:
             raise Http404("No such page.")
         return None, page, page.object_list, page.has_other_pages
 
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("sort", "name")  # pages read "Previous" and "Next"
+        return super().get_context_data(**kwargs)
+
 
 class CountedRowMixin:
     """A page about one row (a topic, a publisher) readers have stories in, and how many.
