@@ -14,9 +14,10 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max
+from django.db.models import Max, Min
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from . import counts
 from .models import Article
@@ -35,20 +36,27 @@ class IdRangePage:
 
 
 class IdRangePaginator:
-    """Page ``n`` holds the rows of ``queryset`` with ids in ``((n-1)*per_page, n*per_page]``.
+    """Page ``n`` holds the rows of ``queryset`` with the ``n``-th ``per_page`` ids, counted
+    from the lowest article id.
 
-    Pages hold at most ``per_page`` rows (fewer where ids went to unpublished articles),
-    and there are as many as the highest id needs: no ``COUNT``, no ``OFFSET``.
+    Pages hold at most ``per_page`` rows (fewer where ids went to unpublished or deleted
+    articles), and there are as many as the range of ids needs: no ``COUNT``, no
+    ``OFFSET``, two index lookups for the range.
     """
 
     def __init__(self, queryset, per_page):
         self.queryset = queryset
         self.per_page = per_page
 
+    @cached_property
+    def id_range(self):
+        ids = Article.objects.aggregate(first=Min("pk"), last=Max("pk"))
+        return ids["first"] or 1, ids["last"] or 0
+
     @property
     def num_pages(self):
-        last = Article.objects.aggregate(last=Max("pk"))["last"] or 0
-        return max(1, math.ceil(last / self.per_page))
+        first, last = self.id_range
+        return max(1, math.ceil((last - first + 1) / self.per_page))
 
     def validate_number(self, number):
         try:
@@ -61,8 +69,8 @@ class IdRangePaginator:
 
     def page(self, number):
         number = self.validate_number(number)
-        start = (number - 1) * self.per_page
-        rows = self.queryset.filter(pk__gt=start, pk__lte=start + self.per_page)
+        start = self.id_range[0] + (number - 1) * self.per_page
+        rows = self.queryset.filter(pk__gte=start, pk__lt=start + self.per_page)
         return IdRangePage(rows, number)
 
 
