@@ -15,13 +15,15 @@ On top of it, for ``kind`` ``"topics"`` or ``"publishers"`` (``KINDS``):
 - :func:`count_for`: one row's number of published articles (counted on its own);
 - :func:`index_page`: a page of the rows readers have stories in, by name, with counts;
 - :func:`index_keys`: every such row's slug or domain, by name (sitemaps);
-- :func:`top_choices`: the ``limit`` rows with most stories, by name (the filter form).
+- :func:`top_choices`: the ``limit`` rows with most stories, by name (the filter form);
+- :func:`visible_row`: the row a URL names, if readers have stories in it (else None).
 
 Only a version's first request pays for the one grouped pass over the published
 articles (or, for one row's count, over that row's); every other request reads a few
 small cache entries.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -50,8 +52,9 @@ def current_version(request=None):
     return version
 
 
-def memo(name, compute, request=None):
-    """``compute()`` as of the current content version, computed once per version."""
+def memo(name, compute, request=None, keep=None):
+    """``compute()`` as of the current content version, computed once per version
+    (stored only if ``keep(value)``, when given)."""
     if transaction.get_connection().in_atomic_block:
         return compute()
     cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
@@ -59,7 +62,8 @@ def memo(name, compute, request=None):
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache.set(key, value, TIMEOUT)
+        if keep is None or keep(value):
+            cache.set(key, value, TIMEOUT)
     return value
 
 
@@ -151,3 +155,22 @@ def top_choices(kind, limit, request=None):
         return [(getattr(row, key_field), str(row)) for row in index if row.pk in top]
 
     return memo(f"{kind}:top:{limit}", compute, request=request)
+
+
+def visible_row(kind, request=None, **lookup):
+    """The row of ``kind`` matching ``lookup`` (a slug, a domain) if readers have stories
+    in it, else ``None``: one indexed ``EXISTS`` per content version and row, whose cost
+    on PostgreSQL grows with the row's articles (a bitmap of all of them). Misses are not
+    stored, so made-up slugs in URLs cannot fill the cache."""
+    from .models import Article, Topic
+
+    def compute():
+        rows = (
+            Topic.objects.with_published_articles()
+            if kind == "topics"
+            else Article.objects.published().publishers()
+        )
+        return rows.filter(**lookup).first()
+
+    digest = hashlib.sha256(repr(sorted(lookup.items())).encode()).hexdigest()[:32]
+    return memo(f"{kind}:row:{digest}", compute, request=request, keep=bool)

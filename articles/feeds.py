@@ -13,12 +13,13 @@ adds an ``ETag`` from the body and answers ``If-None-Match``/``If-Modified-Since
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 
-from .models import Article, Topic
+from . import counts
+from .models import Article
 from .templatetags.site_tags import clip, json_for_script, safe_url, xml_text
 
 # A feed's size is bounded: this many items, each excerpt ``clip``ped (600 characters).
@@ -166,7 +167,7 @@ class ScopeFeed(SiteFeed):
 
 class TopicFeed(ScopeFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Topic.objects.with_published_articles(), slug=slug)
+        return found_or_404(counts.visible_row("topics", request, slug=slug))
 
     def articles(self, obj):
         return Article.objects.published().in_topic(obj)
@@ -177,13 +178,19 @@ class TopicFeed(ScopeFeed):
 
 class ProviderFeed(ScopeFeed):
     def get_object(self, request, domain):
-        return get_object_or_404(Article.objects.published().publishers(), domain=domain)
+        return found_or_404(counts.visible_row("publishers", request, domain=domain))
 
     def articles(self, obj):
         return Article.objects.published().from_publisher(obj)
 
     def description(self, obj):
         return f"The latest stories from {obj.name}."
+
+
+def found_or_404(row):
+    if row is None:
+        raise Http404("Nothing published here.")
+    return row
 
 
 def feed_view(feed_class, fmt):

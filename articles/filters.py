@@ -4,16 +4,16 @@ The form's weight does not grow with the site: the topic ``<select>`` offers the
 ``TOPIC_CHOICES`` topics with most stories, and the publisher is a text field (a domain,
 as in ``?publisher=ft.com``) with a ``<datalist>`` of the ``PUBLISHER_SUGGESTIONS``
 biggest publishers. Both lists come from ``articles.counts``, computed once per content
-version. Any topic or publisher readers have stories in is accepted, checked with one
-indexed lookup (``Topic.objects.with_published_articles()``,
-``ArticleQuerySet.publishers()``); the narrowing by topic is ``in_topic()``, words go
-through ``search.py``.
+version. Any topic or publisher readers have stories in is accepted, checked once per
+content version (``counts.visible_row``); the narrowing by topic is ``in_topic()``,
+words go through ``search.py``.
 """
 
 import datetime
 
 import django_filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.forms.utils import flatatt
 from django.utils import timezone
@@ -103,13 +103,40 @@ class SuggestInput(forms.TextInput):
         )
 
 
-class DomainChoiceField(django_filters.fields.ModelChoiceField):
+class VisibleRowField(django_filters.fields.ModelChoiceField):
+    """A topic or publisher readers have stories in, named by its slug or domain, looked
+    up once per content version (``counts.visible_row``); the form sets ``request``."""
+
+    kind = "topics"
+    request = None
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if not isinstance(value, str) or "\x00" in value:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        row = counts.visible_row(self.kind, self.request, **{self.to_field_name: value})
+        if row is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return row
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
+class DomainChoiceField(VisibleRowField):
     """A publisher named by its domain, however it is typed (``WWW.FT.com``, a URL)."""
+
+    kind = "publishers"
 
     def to_python(self, value):
         if isinstance(value, str) and value.strip():
             value = normalize_domain(value) or value
         return super().to_python(value)
+
+
+class TopicChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = VisibleRowField
 
 
 class DomainChoiceFilter(django_filters.ModelChoiceFilter):
@@ -154,7 +181,7 @@ class ArticleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label="Search", method="filter_words", widget=forms.TextInput(attrs={"type": "search"})
     )
-    topic = django_filters.ModelChoiceFilter(
+    topic = TopicChoiceFilter(
         label="Topic",
         queryset=visible_topics,
         to_field_name="slug",
@@ -204,6 +231,8 @@ class ArticleFilter(django_filters.FilterSet):
             data["sort"] = self.DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
         request = self.request
+        self.form.fields["topic"].request = request
+        self.form.fields["publisher"].request = request
         topic = self.form.fields["topic"].widget
         topic.empty_label = "All topics"
         topic.options = lambda: counts.top_choices("topics", TOPIC_CHOICES, request=request)

@@ -103,3 +103,25 @@ def test_inside_a_transaction_counts_are_fresh_and_not_stored():
         assert counts.count_for("topics", topic.pk) == 2
         transaction.set_rollback(True)
     assert counts.count_for("topics", topic.pk) == 1
+
+
+def test_visible_rows_are_read_once_a_version_and_misses_not_stored(client):
+    topic = make_topic("AI")
+    make_article(topics=[topic])
+    assert counts.visible_row("topics", slug="ai") == topic
+    with CaptureQueriesContext(connection) as queries:
+        assert counts.visible_row("topics", slug="ai") == topic
+    assert all("articles_topic" not in q["sql"] for q in queries.captured_queries)
+    assert counts.visible_row("topics", slug="made-up") is None
+    lonely = make_topic("Lonely")
+    make_article(topics=[lonely], status=Article.Status.PENDING)
+    assert counts.visible_row("topics", slug="lonely") is None
+    Article.objects.filter(topics=lonely).update(status=Article.Status.PUBLISHED)
+    counts_bump()
+    assert counts.visible_row("topics", slug="lonely") == lonely
+
+
+def counts_bump():
+    from articles import pagecache
+
+    pagecache.bump()

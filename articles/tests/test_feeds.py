@@ -193,10 +193,11 @@ def test_feeds_are_bounded_however_big_the_excerpts(client, fmt):
     from articles.templatetags.site_tags import EXCERPT_CHARS
 
     huge = "word " * 200_000
-    for _ in range(5):
-        make_article(excerpt=huge)
-    for _ in range(FEED_ITEMS + 10):
-        make_article()
+    now = timezone.now()
+    for n in range(5):
+        make_article(excerpt=huge, published_at=now - timedelta(minutes=n))
+    for n in range(FEED_ITEMS + 10):
+        make_article(published_at=now - timedelta(hours=1, minutes=n))
     response = client.get(reverse(f"articles:feed_{fmt}"))
     assert response.status_code == 200
     assert len(response.content) < 60_000
