@@ -3,7 +3,8 @@
 One ``Feed`` class per scope (the site, a topic, a publisher) and one feed generator per
 format; :func:`feed_view` puts a scope and a format together, :func:`feed_urls` gives the
 URLconf a scope's route in every format. Every scope starts from
-``Article.objects.published()``. The ``secured`` body is never read.
+``Article.objects.published()``. The ``secured`` body is never read. Items are bounded
+(``FEED_ITEMS``) and so are their excerpts (``clip``).
 
 ``django.contrib.syndication`` sets ``Last-Modified`` from the newest item date (here the
 later of an article's last change and its scheduled time); ``ConditionalGetMiddleware``
@@ -13,15 +14,16 @@ adds an ``ETag`` from the body and answers ``If-None-Match``/``If-Modified-Since
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 
+from . import counts
 from .merging import redirect_to_survivor
-from .models import Article, Topic
-from .templatetags.site_tags import json_for_script, safe_url, xml_text
+from .models import Article
+from .templatetags.site_tags import clip, json_for_script, safe_url, xml_text
 
+# A feed's size is bounded: this many items, each excerpt ``clip``ped (600 characters).
 FEED_ITEMS = 30
 
 
@@ -124,7 +126,7 @@ class SiteFeed(Feed):
     def item_description(self, item):
         # RSS descriptions and Atom summaries (type="html") are HTML: the plain-text
         # excerpt is escaped once more so markup in it stays text in every reader.
-        return escape(item.excerpt)
+        return escape(clip(item.excerpt))
 
     def item_pubdate(self, item):
         return item.published_at
@@ -148,7 +150,7 @@ class SiteFeed(Feed):
             return {}
         image = item.lead_image
         return {
-            "text": item.excerpt,
+            "text": clip(item.excerpt),
             "external_url": safe_url(item.url) or None,
             "image": (safe_url(image.url) or None) if image else None,
         }
@@ -166,7 +168,7 @@ class ScopeFeed(SiteFeed):
 
 class TopicFeed(ScopeFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Topic.objects.with_published_articles(), slug=slug)
+        return found_or_404(counts.visible_row("topics", request, slug=slug))
 
     def articles(self, obj):
         return Article.objects.published().in_topic(obj)
@@ -186,13 +188,19 @@ class ProviderFeed(ScopeFeed):
             raise
 
     def get_object(self, request, domain):
-        return get_object_or_404(Article.objects.published().publishers(), domain=domain)
+        return found_or_404(counts.visible_row("publishers", request, domain=domain))
 
     def articles(self, obj):
         return Article.objects.published().from_publisher(obj)
 
     def description(self, obj):
         return f"The latest stories from {obj.name}."
+
+
+def found_or_404(row):
+    if row is None:
+        raise Http404("Nothing published here.")
+    return row
 
 
 def feed_view(feed_class, fmt):

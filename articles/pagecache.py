@@ -23,6 +23,7 @@ next request on any server renders afresh; there is no timeout to wait for.
 """
 
 import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -68,10 +69,11 @@ def _next_change_at(now):
 
 
 def _read_row():
+    """The stored version; a missing row (a new or flushed database) is created first."""
     from articles.models import ContentVersion
 
     row = ContentVersion.objects.filter(pk=1).values_list("counter", "next_change_at").first()
-    return Version(*row) if row else Version(0, None)
+    return Version(*row) if row else bump()
 
 
 def bump():
@@ -84,10 +86,15 @@ def bump():
         counter=F("counter") + 1, next_change_at=next_change_at
     )
     if not updated:
+        # A new row starts at a random counter, so the counters of a database that was
+        # flushed and started again never meet entries cached before.
         ContentVersion.objects.get_or_create(
-            pk=1, defaults={"counter": 1, "next_change_at": next_change_at}
+            pk=1, defaults={"counter": secrets.randbits(48), "next_change_at": next_change_at}
         )
-    version = _read_row()
+    counter, next_change_at = (
+        ContentVersion.objects.filter(pk=1).values_list("counter", "next_change_at").get()
+    )
+    version = Version(counter, next_change_at)
     cache = _cache()
     if _shared(cache):
         cache.set(VERSION_KEY, (version.counter, version.next_change_at), None)

@@ -1,43 +1,126 @@
 """Sitemaps of what readers may see, and a Google News sitemap of the last two days.
 
-Each section lists one model's reader-visible rows, as the model's querysets define them.
+Each section lists one model's reader-visible rows, as the model's querysets define them,
+and every page of a section costs the same however big the site is:
+
+- articles are split into pages by id (:class:`IdRangePaginator`), each page one indexed
+  range of at most ``ARTICLES_PER_PAGE`` ids, so neither a page nor the index counts or
+  skips over the table; the index's last-modified date is read once per content version;
+- topics and publishers come from ``articles.counts`` (once per content version).
 """
 
+import math
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Max, Min
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from .models import Article, Topic
+from . import counts
+from .models import Article
 
 NEWS_WINDOW = timedelta(hours=48)
 # Google News reads at most 1,000 URLs per news sitemap.
 NEWS_LIMIT = 1000
+ARTICLES_PER_PAGE = 1000
+ROWS_PER_PAGE = 1000
+
+
+class IdRangePage:
+    def __init__(self, object_list, number):
+        self.object_list = object_list
+        self.number = number
+
+
+class IdRangePaginator:
+    """Page ``n`` holds the rows of ``queryset`` with the ``n``-th ``per_page`` ids, counted
+    from the lowest article id.
+
+    Pages hold at most ``per_page`` rows (fewer where ids went to unpublished or deleted
+    articles), and there are as many as the range of ids needs: no ``COUNT``, no
+    ``OFFSET``, two index lookups for the range.
+    """
+
+    def __init__(self, queryset, per_page):
+        self.queryset = queryset
+        self.per_page = per_page
+
+    @cached_property
+    def id_range(self):
+        ids = Article.objects.aggregate(first=Min("pk"), last=Max("pk"))
+        return ids["first"] or 1, ids["last"] or 0
+
+    @property
+    def num_pages(self):
+        first, last = self.id_range
+        return max(1, math.ceil((last - first + 1) / self.per_page))
+
+    def validate_number(self, number):
+        try:
+            number = int(number)
+        except (TypeError, ValueError):
+            raise PageNotAnInteger("That page number is not an integer") from None
+        if number < 1 or number > self.num_pages:
+            raise EmptyPage("That page contains no results")
+        return number
+
+    def page(self, number):
+        number = self.validate_number(number)
+        start = self.id_range[0] + (number - 1) * self.per_page
+        rows = self.queryset.filter(pk__gte=start, pk__lt=start + self.per_page)
+        return IdRangePage(rows, number)
 
 
 class ArticleSitemap(Sitemap):
     changefreq = "daily"
-    limit = 10_000
+    limit = ARTICLES_PER_PAGE
 
     def items(self):
         return Article.objects.published().only("slug", "published_at", "updated_at").newest_first()
 
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit)
+
     def lastmod(self, article):
         return article.updated_at
 
+    def get_latest_lastmod(self):
+        return counts.memo(
+            "sitemap:articles:lastmod",
+            lambda: Article.objects.published().aggregate(last=Max("updated_at"))["last"],
+        )
 
-class TopicSitemap(Sitemap):
+
+class RowSitemap(Sitemap):
+    """The slugs or domains ``counts.index_keys(kind)`` gives, linked with ``url_name``."""
+
     changefreq = "hourly"
+    limit = ROWS_PER_PAGE
+    kind = None
+    url_name = None
+    url_kwarg = None
 
     def items(self):
-        return Topic.objects.with_published_articles().order_by("name")
+        return counts.index_keys(self.kind)
+
+    def location(self, key):
+        return reverse(self.url_name, kwargs={self.url_kwarg: key})
 
 
-class ProviderSitemap(Sitemap):
-    changefreq = "hourly"
+class TopicSitemap(RowSitemap):
+    kind = "topics"
+    url_name = "articles:topic_detail"
+    url_kwarg = "slug"
 
-    def items(self):
-        return Article.objects.published().publishers().order_by("domain")
+
+class ProviderSitemap(RowSitemap):
+    kind = "publishers"
+    url_name = "providers:provider_detail"
+    url_kwarg = "domain"
 
 
 class NewsSitemap(Sitemap):

@@ -1,8 +1,7 @@
 """Pagination for big tables, in two shapes, neither of which counts the whole table.
 
 - :func:`bounded_count` is the one bounded count: ``COUNT`` over a ``LIMIT``. The admin's
-  :class:`BoundedCountPaginator` counts up to ``max_count`` with it, and the topic and
-  publisher pages count their stories up to a cap (``ArticleQuerySet.count_in_topic``…).
+  :class:`BoundedCountPaginator` counts up to ``max_count`` with it.
 - :func:`paginate_without_count` gives the reader's lists Newer/Older pages: Django's
   ``Paginator`` runs ``COUNT(*)`` over the filtered queryset on every page, which grows
   with the table, but "is there a next page?" only takes one extra row: fetch

@@ -16,6 +16,10 @@ register = template.Library()
 # Characters XML 1.0 forbids (tab, LF and CR aside); Django's feed writer raises on them.
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+# The longest excerpt a feed item carries; cards and page descriptions show less.
+EXCERPT_CHARS = 600
+ELLIPSIS = "\u2026"
+_LAST_SPACE = re.compile(r"\s+\S*$")
 
 
 @register.filter
@@ -33,6 +37,26 @@ def safe_url(value):
     if value.startswith("/") and not value.startswith(("//", "/\\")):
         return value
     return ""
+
+
+@register.filter
+def clip(value, limit=EXCERPT_CHARS):
+    """``value`` in at most ``limit`` characters: cut on a word boundary, then "…".
+
+    A word longer than half the limit is cut where the limit falls. A feed can send a
+    megabyte of excerpt; every page and feed shows at most this much of it.
+    """
+    if not isinstance(value, str):
+        return value
+    limit = int(limit)
+    if len(value) <= limit:
+        return value
+    keep = limit - len(ELLIPSIS)
+    text = value[:keep]
+    if not value[keep].isspace():  # the cut falls inside a word: drop that word
+        shorter = _LAST_SPACE.sub("", text)
+        text = shorter if len(shorter) >= keep // 2 else text
+    return text.rstrip(" \t\r\n,;:.-\u2013\u2014") + ELLIPSIS
 
 
 def json_for_script(data):

@@ -181,3 +181,33 @@ def test_control_characters_stay_out_of_the_news_sitemap(client):
     response = client.get(reverse("sitemap_news"))
     assert response.status_code == 200
     assert "<news:title>Verticaltab</news:title>" in response.content.decode()
+
+
+# Bounds -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_feeds_are_bounded_however_big_the_excerpts(client, fmt):
+    """Five published files with 1 MB excerpts once made /feeds/json/ 10 MB a request."""
+    from articles.feeds import FEED_ITEMS
+    from articles.templatetags.site_tags import EXCERPT_CHARS
+
+    huge = "word " * 200_000
+    now = timezone.now()
+    for n in range(5):
+        make_article(excerpt=huge, published_at=now - timedelta(minutes=n))
+    for n in range(FEED_ITEMS + 10):
+        make_article(published_at=now - timedelta(hours=1, minutes=n))
+    response = client.get(reverse(f"articles:feed_{fmt}"))
+    assert response.status_code == 200
+    assert len(response.content) < 60_000
+    if fmt == "json":
+        items = json.loads(response.content)["items"]
+        texts = [item["content_text"] for item in items]
+    else:
+        items = feedparser.parse(response.content).entries
+        texts = [entry.summary for entry in items]
+    assert len(items) == FEED_ITEMS
+    clipped = [text for text in texts if text.startswith("word word")]
+    assert len(clipped) == 5
+    assert all(len(text) <= EXCERPT_CHARS and text.endswith("word…") for text in clipped)

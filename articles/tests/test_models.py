@@ -4,6 +4,7 @@ import pytest
 from django.db import IntegrityError
 from django.utils import timezone
 
+from articles import counts
 from articles.models import Article, Topic
 from articles.urlnorm import canonical_url, is_http_url
 
@@ -104,7 +105,8 @@ def test_reader_querysets_narrow_published_articles():
     assert set(published.in_topic(topic)) == set(tagged)
     assert list(published.publishers()) == [ft]
     assert list(Topic.objects.with_published_articles()) == [topic]
-    assert published.counts_by("topics") == {topic.pk: 3}
-    assert published.count_in_topic(topic, limit=2) == 2
-    assert published.count_in_topic(other, limit=2) == 0
-    assert published.count_from_publisher(ft, limit=10) == 3
+    assert published.counts_by("topics", "topics__name") == [(topic.pk, "AI", 3)]
+    assert published.counts_by("provider") == [(ft.pk, 3)]
+    assert counts.count_for("topics", topic.pk) == 3
+    assert counts.count_for("topics", other.pk) == 0
+    assert counts.count_for("publishers", ft.pk) == 3

@@ -19,6 +19,16 @@ PIXEL = base64.b64decode(
 PHONE = {"width": 375, "height": 812}
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Each test's database starts again at content version 0: so must the cache."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
 @pytest.fixture
 def site_page(page, live_server):
     def serve(route):
@@ -102,6 +112,37 @@ def test_filter_by_topic_with_the_form(site_page, stories):
     chip.click()
     page.wait_for_url(lambda url: "topic=" not in url)
     assert len(page.locator(".card__title").all_inner_texts()) == 20
+    assert page.console_errors == []
+
+
+def test_filter_by_publisher_domain_with_the_form(site_page, stories):
+    page = site_page
+    page.goto(page.base_url + "/")
+    page.get_by_text("Filter and sort").click()
+    field = page.get_by_label("Publisher", exact=True)
+    assert field.get_attribute("list") == "publisher-suggestions"
+    suggested = page.locator("#publisher-suggestions option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    assert "ft.com" in suggested
+    field.fill("WWW.FT.com")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_url("**/?*publisher=*")
+    titles = page.locator(".card__title").all_inner_texts()
+    assert titles and all(int(t.split()[1]) % 3 == 0 for t in titles)
+    assert page.get_by_role("link", name="Remove filter Publisher: Financial Times").is_visible()
+    assert_accessible(page, "publisher filter")
+    assert page.console_errors == []
+
+
+def test_related_coverage_page(site_page, stories):
+    page = site_page
+    lead = stories["lead"]
+    page.goto(f"{page.base_url}{lead.get_absolute_url()}related/")
+    assert page.get_by_role("heading", level=1).inner_text() == "Related coverage"
+    assert page.get_by_role("link", name="Other coverage of the story").is_visible()
+    assert page.get_by_text("Hidden off-topic link").count() == 0
+    assert_accessible(page, "related coverage page")
     assert page.console_errors == []
 
 

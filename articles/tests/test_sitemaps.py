@@ -84,3 +84,34 @@ def test_sitemap_query_count_is_bounded(client, django_assert_max_num_queries):
         client.get("/sitemap-articles.xml")
     with django_assert_max_num_queries(3):
         client.get(reverse("sitemap_news"))
+
+
+def test_article_sitemap_pages_by_id_range(client, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    stories = [make_article() for _ in range(5)]
+    Article.objects.filter(pk=stories[1].pk).update(status=Article.Status.PENDING)
+    pages = {}
+    for n in range(1, 10):
+        response = client.get("/sitemap-articles.xml", {"p": n})
+        if response.status_code == 404:
+            break
+        pages[n] = locations(client, f"/sitemap-articles.xml?p={n}")
+    listed = [loc for page in pages.values() for loc in page]
+    expected = [s for s in stories if s is not stories[1]]
+    assert sorted(listed) == sorted(f"http://testserver{s.get_absolute_url()}" for s in expected)
+    assert all(len(page) <= 2 for page in pages.values())
+    assert len(pages) == -(-(stories[-1].pk - stories[0].pk + 1) // 2)
+    index = locations(client, reverse("sitemap"))
+    assert index.count("http://testserver/sitemap-articles.xml") == 1
+    assert f"http://testserver/sitemap-articles.xml?p={len(pages)}" in index
+
+
+def test_sitemap_index_query_count_is_bounded(client, django_assert_max_num_queries):
+    for _ in range(30):
+        make_article(topics=[make_topic()])
+    with django_assert_max_num_queries(6):
+        client.get(reverse("sitemap"))
+    with django_assert_max_num_queries(2):
+        client.get("/sitemap-publishers.xml")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, ArticleImage, RelatedLink
+from articles.models import Article, ArticleImage, RelatedLink, Topic
 from articles.templatetags.site_tags import safe_url
 
 from .factories import make_article, make_provider, make_related, make_topic
@@ -53,7 +53,10 @@ def test_front_page_pages_without_counting(client, django_assert_max_num_queries
     url = reverse("articles:article_list")
     with CaptureQueriesContext(connection) as queries:
         first = client.get(url)
-    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    # The only counts are the grouped ones behind the form's choices, which outside a test's
+    # transaction are read once per content version (articles.counts).
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert all("GROUP BY" in sql.upper() for sql in counting)
     assert list(first.context["article_list"]) == newest_first[:20]
     assert 'rel="next" href="?page=2"' in first.content.decode()
     assert 'rel="prev"' not in first.content.decode()
@@ -265,12 +268,10 @@ def test_article_page_related_coverage(client, story):
     make_related(story, title="Off-topic link", is_hidden=True)
     response = client.get(story.get_absolute_url())
     body = response.content.decode()
-    related = response.context["article"].visible_related
-    assert [link.title for link in related] == [
-        "Newer coverage",
-        "Pending target",
-        "Older coverage",
-    ]
+    related = response.context["related_links"]
+    # A link to our own pending article is not shown at all (test_visibility has every case).
+    assert [link.title for link in related] == ["Newer coverage", "Older coverage"]
+    assert "Pending target" not in body
     assert "Off-topic link" not in body
     assert f'href="{newer.url}" rel="noopener"' in body
     assert f'href="{older.url}" rel="noopener"' in body
@@ -414,3 +415,148 @@ def test_robots_txt_points_at_the_sitemaps(client):
     assert "admin" not in body
     assert "Sitemap: http://testserver/sitemap.xml" in body
     assert "Sitemap: http://testserver/sitemap-news.xml" in body
+
+
+# Bounds: what one page can weigh ---------------------------------------------------
+
+
+def test_front_page_weight_does_not_grow_with_publishers_or_topics(client):
+    from articles.filters import PUBLISHER_SUGGESTIONS, TOPIC_CHOICES
+    from providers.models import Provider
+
+    providers = Provider.objects.bulk_create(
+        Provider(domain=f"publisher{n}.example", name=f"Publisher number {n}") for n in range(2000)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(name=f"Topic number {n}", slug=f"topic-number-{n}") for n in range(300)
+    )
+    now = timezone.now()
+    articles = Article.objects.bulk_create(
+        Article(
+            url=f"https://publisher{n}.example/story",
+            source_url=f"https://publisher{n}.example/story",
+            slug=f"story-{n}",
+            title=f"Story {n}",
+            published_at=now - timedelta(minutes=n),
+            status=Article.Status.PUBLISHED,
+            provider=provider,
+        )
+        for n, provider in enumerate(providers)
+    )
+    Article.topics.through.objects.bulk_create(
+        Article.topics.through(article_id=article.pk, topic_id=topics[n % 300].pk)
+        for n, article in enumerate(articles)
+    )
+    body = client.get("/").content.decode()
+    assert len(body.encode()) < 40_000
+    datalist = re.search(r'<datalist id="publisher-suggestions">(.*?)</datalist>', body).group(1)
+    assert datalist.count("<option") == PUBLISHER_SUGGESTIONS
+    topic_select = re.search(r'<select name="topic".*?</select>', body, re.S).group(0)
+    assert topic_select.count("<option") == TOPIC_CHOICES + 1  # and "All topics"
+    # Any publisher or topic with stories still filters, listed or not.
+    assert client.get("/?publisher=publisher1999.example").context["article_list"] == [
+        articles[1999]
+    ]
+    filtered = client.get("/?topic=topic-number-299")
+    assert list(filtered.context["article_list"])
+    assert '<option value="topic-number-299" selected>Topic number 299</option>' in (
+        filtered.content.decode()
+    )
+
+
+def test_publisher_filter_takes_a_domain_however_typed(client):
+    ft = make_provider("ft.com", name="Financial Times")
+    mine = make_article(provider=ft)
+    make_article()
+    for typed in ("ft.com", "WWW.FT.com", " https://www.ft.com/world ", "ft.com."):
+        response = client.get("/", {"publisher": typed})
+        assert list(response.context["article_list"]) == [mine], typed
+    response = client.get("/", {"publisher": "nobody.example"})
+    assert list(response.context["article_list"]) == []
+    body = response.content.decode()
+    assert "No publisher with published stories has that domain." in body
+    assert 'list="publisher-suggestions"' in body
+    assert '<option value="ft.com">Financial Times</option>' in body
+
+
+def test_card_excerpts_are_clipped(client):
+    for _ in range(20):
+        make_article(excerpt="longword " * 120_000)
+    body = client.get("/").content.decode()
+    assert len(body.encode()) < 60_000
+    assert "longword…</p>" in body and "longword ..." not in body
+
+
+def test_related_links_are_bounded_with_the_rest_a_link_away(client, story):
+    from articles.views.articles import RELATED_PER_PAGE, RELATED_SHOWN
+
+    provider = make_provider()
+    now = timezone.now()
+    RelatedLink.objects.bulk_create(
+        RelatedLink(
+            article=story,
+            position=n % 30_000,
+            url=f"https://other.example/coverage/{n}",
+            source_url=f"https://other.example/coverage/{n}",
+            title=f"Coverage number {n}",
+            published_at=now - timedelta(minutes=n),
+            provider=provider,
+        )
+        for n in range(11_500)
+    )
+    body = body_within(client, story.get_absolute_url(), 5)
+    assert len(body.encode()) < 60_000
+    assert body.count('class="related__item"') == RELATED_SHOWN
+    assert "Coverage number 0<" in body and f"Coverage number {RELATED_SHOWN}<" not in body
+    related_url = reverse("articles:article_related", kwargs={"slug": story.slug})
+    assert f'<a href="{related_url}">All related coverage</a>' in body
+
+    body = body_within(client, related_url + "?page=3", 2)
+    assert body.count('class="related__item"') == RELATED_PER_PAGE
+    assert f"Coverage number {2 * RELATED_PER_PAGE}<" in body
+    assert 'rel="next" href="?page=4"' in body and 'rel="prev" href="?page=2"' in body
+    last = -(-11_500 // RELATED_PER_PAGE)
+    assert client.get(related_url, {"page": last}).status_code == 200
+    assert client.get(related_url, {"page": last + 1}).status_code == 404
+
+
+def test_few_related_links_need_no_link_to_more(client, story):
+    make_related(story, title="Only coverage")
+    body = client.get(story.get_absolute_url()).content.decode()
+    assert "Only coverage" in body and "All related coverage" not in body
+    related = client.get(reverse("articles:article_related", kwargs={"slug": story.slug}))
+    assert [link.title for link in related.context["object_list"]] == ["Only coverage"]
+
+
+def test_related_page_of_an_unpublished_article_is_not_found(client):
+    pending = make_article(status=Article.Status.PENDING)
+    make_related(pending)
+    url = reverse("articles:article_related", kwargs={"slug": pending.slug})
+    assert client.get(url).status_code == 404
+
+
+def body_within(client, url, max_queries):
+    """The body of a 200 for ``url``, asserting it took at most ``max_queries``."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    assert len(queries) <= max_queries, [q["sql"] for q in queries.captured_queries]
+    return response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "text, limit, clipped",
+    [
+        ("short enough", 20, "short enough"),
+        ("cut on a word boundary", 12, "cut on a…"),
+        ("cut on a word boundary", 13, "cut on a…"),
+        ("ends, with a comma", 8, "ends…"),
+        ("x" * 30, 10, "x" * 9 + "…"),
+        ("exactly ten", 11, "exactly ten"),
+    ],
+)
+def test_clip_cuts_on_a_word_boundary_with_an_ellipsis(text, limit, clipped):
+    from articles.templatetags.site_tags import clip
+
+    assert clip(text, limit) == clipped
+    assert len(clip(text, limit)) <= limit

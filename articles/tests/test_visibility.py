@@ -60,8 +60,17 @@ def world():
         ),
     ]
     hidden[0].topics.add(lonely_topic)
-    # A related link may name an unpublished article: readers see the link, not our page.
-    make_related(visible, title="Coverage elsewhere", target=hidden[0])
+    make_related(visible, title="Coverage elsewhere")
+    # Feeds cite our own unpublished stories as related items: by URL alone, or linked to
+    # our article (here under another spelling of its URL). Neither may show.
+    for article in hidden:
+        make_related(visible, title=article.title, url=article.url, provider=article.provider)
+        make_related(
+            visible,
+            title=f"{article.title} respelled",
+            url=f"{article.url}/respelled",
+            target=article,
+        )
     make_related(visible, title="Hiddenlink by an editor", is_hidden=True)
     return {
         "topic": topic,
@@ -87,6 +96,7 @@ def routes(world):
         f"{listing}?min_quality=0",
         f"{listing}?date_from=2000-01-01&date_to=2999-01-01",
         visible.get_absolute_url(),
+        reverse("articles:article_related", kwargs={"slug": visible.slug}),
         reverse("articles:topic_list"),
         topic.get_absolute_url(),
         reverse("providers:provider_list"),
@@ -109,7 +119,7 @@ def routes(world):
     ]
 
 
-ROUTE_COUNT = 29
+ROUTE_COUNT = 30
 
 
 @pytest.mark.parametrize("index", range(ROUTE_COUNT))
@@ -176,6 +186,21 @@ def test_related_coverage_from_a_blocked_publisher_is_not_shown(client, world):
     body = client.get(visible.get_absolute_url()).content.decode()
     assert "Coverage elsewhere" in body
     assert "Blockedcoverage" not in body and "Blocked Gazette" not in body
+
+
+def test_related_links_to_our_unseen_articles_are_not_shown(client, world):
+    """Pending, rejected, scheduled, blocked publisher: by URL or by target, nothing shows."""
+    visible = world["visible"]
+    for url in (visible.get_absolute_url(), f"{visible.get_absolute_url()}related/"):
+        response = client.get(url)
+        shown = response.context.get("related_links") or response.context["object_list"]
+        assert [link.title for link in shown] == ["Coverage elsewhere"], url
+    # Once one of them is published, its links show, with our page for the targeted one.
+    pending = world["hidden"][0]
+    Article.objects.filter(pk=pending.pk).update(status=Article.Status.PUBLISHED)
+    body = client.get(visible.get_absolute_url()).content.decode()
+    assert pending.title in body and f"{pending.title} respelled" in body
+    assert f'href="{pending.get_absolute_url()}">Read it on' in body
 
 
 def test_counts_include_published_articles_only(client, world):

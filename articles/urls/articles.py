@@ -10,6 +10,11 @@ app_name = "articles"
 urlpatterns = [
     path("", views.ArticleListView.as_view(), name="article_list"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    path(
+        "articles/<slug:slug>/related/",
+        views.ArticleRelatedView.as_view(),
+        name="article_related",
+    ),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
     *feed_urls("feeds/", SiteFeed, "feed"),

@@ -1,13 +1,13 @@
 """The reader site's views, one module per kind of page.
 
-- :mod:`.articles`: the front page (filters, sort order, pages), an article's page and
-  robots.txt.
+- :mod:`.articles`: the front page (filters, sort order, pages), an article's page, its
+  related coverage and robots.txt.
 - :mod:`.topics`: the topic index and a topic's page.
 - :mod:`.publishers`: the publisher index and a publisher's page. They live here, not in
   ``providers``, because they join publishers with articles and ``providers`` depends on
   nothing in ``articles``; their URL names keep the ``providers:`` namespace.
 - :mod:`.mixins`: what those pages share: pages without ``COUNT(*)``, feed links, indexes
-  with story counts, story counts capped at ``COUNT_CAP``.
+  with exact story counts (``articles.counts``).
 
 Every queryset starts from ``Article.objects.published()`` and its companions on
 ``ArticleQuerySet``, ``TopicQuerySet`` and ``RelatedLinkQuerySet``; views define none of
@@ -15,13 +15,14 @@ their own. The one exception is the staff preview in :class:`ArticleDetailView`,
 never cached.
 """
 
-from .articles import ArticleDetailView, ArticleListView, robots_txt
+from .articles import ArticleDetailView, ArticleListView, ArticleRelatedView, robots_txt
 from .publishers import ProviderDetailView, ProviderListView
 from .topics import TopicDetailView, TopicListView
 
 __all__ = [
     "ArticleDetailView",
     "ArticleListView",
+    "ArticleRelatedView",
     "ProviderDetailView",
     "ProviderListView",
     "TopicDetailView",

@@ -1,12 +1,13 @@
-"""The front page, an article's page, and robots.txt.
+"""The front page, an article's page, its related coverage, and robots.txt.
 
 The front page is ``ArticleFilter`` over ``published().for_cards()``; an article's page
-adds the related links readers may see. Staff may preview an unpublished article, and
-that page is sent with no-cache headers.
+adds the first ``RELATED_SHOWN`` related links readers may see, and links to a paginated
+page of all of them. Staff may preview an unpublished article, and those pages are sent
+with no-cache headers.
 """
 
-from django.db.models import Prefetch
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
@@ -15,8 +16,18 @@ from django.views.generic import DetailView, ListView
 from ..editors import can_preview
 from ..filters import ArticleFilter
 from ..models import Article, RelatedLink
-from ..templatetags.site_tags import safe_url
+from ..templatetags.site_tags import clip, safe_url
 from .mixins import FeedLinksMixin, WindowPaginationMixin
+
+# An article page shows this many related links; the rest are a link away.
+RELATED_SHOWN = 20
+RELATED_PER_PAGE = 50
+
+
+def articles_for(user):
+    """The articles ``user`` may open: an editor allowed to preview may open any, readers
+    the published ones."""
+    return Article.objects.all() if can_preview(user) else Article.objects.published()
 
 
 class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
@@ -29,7 +40,9 @@ class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
 
     def get_queryset(self):
         self.filterset = ArticleFilter(
-            self.request.GET, queryset=Article.objects.published().for_cards()
+            self.request.GET,
+            queryset=Article.objects.published().for_cards(),
+            request=self.request,
         )
         if not self.filterset.is_valid():
             return Article.objects.none()
@@ -76,15 +89,7 @@ class ArticleDetailView(DetailView):
     template_name = "articles/article_detail.html"
 
     def get_queryset(self):
-        user = self.request.user
-        articles = Article.objects.all() if can_preview(user) else Article.objects.published()
-        return articles.for_cards().prefetch_related(
-            Prefetch(
-                "related_links",
-                queryset=RelatedLink.objects.shown_to_readers(),
-                to_attr="visible_related",
-            )
-        )
+        return articles_for(self.request.user).for_cards()
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -119,7 +124,7 @@ class ArticleDetailView(DetailView):
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": article.title,
-            "description": article.excerpt,
+            "description": clip(article.excerpt, 300),
             "url": canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
             "datePublished": article.published_at.isoformat(),
@@ -144,12 +149,40 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         canonical = self.request.build_absolute_uri(self.object.get_absolute_url())
+        related = list(
+            RelatedLink.objects.filter(article=self.object).shown_to_readers()[: RELATED_SHOWN + 1]
+        )
         kwargs.update(
+            related_links=related[:RELATED_SHOWN],
+            more_related=len(related) > RELATED_SHOWN,
             canonical_url=canonical,
             structured_data=self.structured_data(canonical),
             preview_reason=self.preview_reason(),
             lead_image=self.object.lead_image,
         )
+        return super().get_context_data(**kwargs)
+
+
+class ArticleRelatedView(WindowPaginationMixin, ListView):
+    """Every related link readers may see for one article, ``RELATED_PER_PAGE`` a page."""
+
+    template_name = "articles/article_related.html"
+    paginate_by = RELATED_PER_PAGE
+
+    def get_queryset(self):
+        self.article = get_object_or_404(
+            articles_for(self.request.user).select_related("provider"), slug=self.kwargs["slug"]
+        )
+        return RelatedLink.objects.filter(article=self.article).shown_to_readers()
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if not self.article.is_published():
+            add_never_cache_headers(response)
+        return response
+
+    def get_context_data(self, **kwargs):
+        kwargs["article"] = self.article
         return super().get_context_data(**kwargs)
 
 

@@ -1,16 +1,17 @@
 """What the reader's list pages share, one small mixin a concern."""
 
+from django.http import Http404
 from django.urls import reverse
 
 from newsroom.paginators import page_number_from, paginate_without_count
 
+from .. import counts
 from ..feeds import FORMATS
 from ..models import Article
 
 PER_PAGE = 20
-# Topic and publisher pages count exactly up to here, then say "More than 1,000":
-# an exact count costs as much as the topic is big, a capped one at most this many rows.
-COUNT_CAP = 1000
+# The topic and publisher indexes: a page's weight stays the same however many there are.
+INDEX_PER_PAGE = 100
 
 
 class WindowPaginationMixin:
@@ -46,32 +47,48 @@ class FeedLinksMixin:
 
 
 class CountedIndexMixin:
-    """An index of the rows (topics, publishers) with published articles, and how many.
-
-    Two queries whatever the size of the index: the published articles grouped by
-    ``count_field``, then the view's rows among those counted, each given ``article_count``.
+    """A paginated index of the rows (topics, publishers) readers have stories in, by name,
+    each with its exact ``article_count``, read from ``articles.counts``: a few cache reads
+    per page, and one grouped pass over the published articles per content version.
     """
 
-    count_field = None
+    count_kind = None  # a key of ``counts.KINDS``
+    paginate_by = INDEX_PER_PAGE
 
     def get_queryset(self):
-        counts = Article.objects.published().counts_by(self.count_field)
-        rows = list(super().get_queryset().filter(pk__in=counts))
-        for row in rows:
-            row.article_count = counts[row.pk]
-        return rows
+        return self.model.objects.none()  # the rows come from paginate_queryset
 
-
-class CappedCountMixin:
-    """``article_count`` for the page, exact up to ``count_cap`` (``COUNT_CAP``), then more.
-
-    Views say how to count with ``count_articles(limit)``; ``COUNT_CAP + 1`` rows at most
-    are read, so the template can tell "1,000" from "More than 1,000".
-    """
-
-    def count_articles(self, limit):
-        raise NotImplementedError
+    def paginate_queryset(self, queryset, page_size):
+        number = page_number_from(self.request.GET.get(self.page_kwarg))
+        page = counts.index_page(self.count_kind, number, page_size, request=self.request)
+        if number > 1 and not page.object_list:
+            raise Http404("No such page.")
+        return None, page, page.object_list, page.has_other_pages
 
     def get_context_data(self, **kwargs):
-        kwargs.update(article_count=self.count_articles(COUNT_CAP + 1), count_cap=COUNT_CAP)
+        kwargs.setdefault("sort", "name")  # pages read "Previous" and "Next"
+        return super().get_context_data(**kwargs)
+
+
+class CountedRowMixin:
+    """A page about one row (a topic, a publisher) readers have stories in, and how many.
+
+    ``get_row()`` finds it by its URL; one with no published story is not found, like
+    everywhere else on the site. ``article_count`` is exact, from ``articles.counts``.
+    """
+
+    count_kind = None  # a key of ``counts.KINDS``
+
+    def get_row(self):
+        raise NotImplementedError
+
+    def get_queryset(self):
+        self.row = self.get_row()
+        self.article_count = counts.count_for(self.count_kind, self.row.pk, request=self.request)
+        if not self.article_count:
+            raise Http404("Nothing published here.")
+        return self.row_articles(Article.objects.published().for_cards())
+
+    def get_context_data(self, **kwargs):
+        kwargs["article_count"] = self.article_count
         return super().get_context_data(**kwargs)

@@ -11,27 +11,26 @@ from django.views.generic import ListView
 from providers.models import Provider
 
 from ..merging import redirect_to_survivor
-from ..models import Article
-from .mixins import CappedCountMixin, CountedIndexMixin, FeedLinksMixin, WindowPaginationMixin
+from .mixins import CountedIndexMixin, CountedRowMixin, FeedLinksMixin, WindowPaginationMixin
 
 
 class ProviderListView(CountedIndexMixin, ListView):
     """Publishers (never blocked ones) with at least one published article, and how many."""
 
     template_name = "providers/provider_list.html"
-    queryset = Provider.objects.filter(is_blocked=False)
-    ordering = ["name", "domain"]
-    count_field = "provider"
+    model = Provider
+    count_kind = "publishers"
 
 
-class ProviderDetailView(CappedCountMixin, FeedLinksMixin, WindowPaginationMixin, ListView):
+class ProviderDetailView(CountedRowMixin, FeedLinksMixin, WindowPaginationMixin, ListView):
     """A publisher's published articles, newest first; a blocked or empty one is a 404."""
 
     template_name = "providers/provider_detail.html"
     feed_url_name = "providers:provider_feed_{format}"
+    count_kind = "publishers"
 
     def get_feed_url_kwargs(self):
-        return {"domain": self.provider.domain}
+        return {"domain": self.row.domain}
 
     def get(self, request, *args, **kwargs):
         """A merged publisher's page answers 301 to the survivor's."""
@@ -42,16 +41,13 @@ class ProviderDetailView(CappedCountMixin, FeedLinksMixin, WindowPaginationMixin
                 return redirect
             raise
 
-    def get_queryset(self):
-        # Like the publisher list: blocked or without a published story is not found.
-        self.provider = get_object_or_404(
-            Article.objects.published().publishers(), domain=self.kwargs["domain"]
-        )
-        return Article.objects.published().for_cards().from_publisher(self.provider)
+    def get_row(self):
+        # A blocked publisher has no published articles, so it is not found either.
+        return get_object_or_404(Provider, domain=self.kwargs["domain"])
 
-    def count_articles(self, limit):
-        return Article.objects.published().count_from_publisher(self.provider, limit)
+    def row_articles(self, articles):
+        return articles.from_publisher(self.row)
 
     def get_context_data(self, **kwargs):
-        kwargs["provider"] = self.provider
+        kwargs["provider"] = self.row
         return super().get_context_data(**kwargs)

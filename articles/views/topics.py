@@ -3,38 +3,34 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
-from ..models import Article, Topic
-from .mixins import CappedCountMixin, CountedIndexMixin, FeedLinksMixin, WindowPaginationMixin
+from ..models import Topic
+from .mixins import CountedIndexMixin, CountedRowMixin, FeedLinksMixin, WindowPaginationMixin
 
 
 class TopicListView(CountedIndexMixin, ListView):
-    """Topics with at least one published article, and how many."""
+    """Topics with at least one published article, and how many, by name."""
 
     template_name = "articles/topic_list.html"
     model = Topic
-    ordering = ["name"]
-    count_field = "topics"
+    count_kind = "topics"
 
 
-class TopicDetailView(CappedCountMixin, FeedLinksMixin, WindowPaginationMixin, ListView):
+class TopicDetailView(CountedRowMixin, FeedLinksMixin, WindowPaginationMixin, ListView):
     """A topic's published articles, newest first."""
 
     template_name = "articles/topic_detail.html"
     feed_url_name = "articles:topic_feed_{format}"
+    count_kind = "topics"
 
     def get_feed_url_kwargs(self):
-        return {"slug": self.topic.slug}
+        return {"slug": self.row.slug}
 
-    def get_queryset(self):
-        # A topic readers have no story in is not listed anywhere, so it is not found here.
-        self.topic = get_object_or_404(
-            Topic.objects.with_published_articles(), slug=self.kwargs["slug"]
-        )
-        return Article.objects.published().for_cards().in_topic(self.topic)
+    def get_row(self):
+        return get_object_or_404(Topic, slug=self.kwargs["slug"])
 
-    def count_articles(self, limit):
-        return Article.objects.published().count_in_topic(self.topic, limit)
+    def row_articles(self, articles):
+        return articles.in_topic(self.row)
 
     def get_context_data(self, **kwargs):
-        kwargs["topic"] = self.topic
+        kwargs["topic"] = self.row
         return super().get_context_data(**kwargs)
