@@ -172,6 +172,7 @@ class ArticleFilter(django_filters.FilterSet):
     # (scores run 0-99), so quality breaks them, matching the (status, -heat, -quality,
     # -published_at) index instead of sorting every article of equal heat.
     SORTS = {
+        "relevance": ("Best match first", None),
         "newest": ("Newest first", ()),
         "heat": ("Hottest first", ("heat", "quality")),
         "quality": ("Best quality first", ("quality",)),
@@ -228,7 +229,8 @@ class ArticleFilter(django_filters.FilterSet):
         # An unknown sort is not worth an error message: fall back to the default order.
         if data is not None and data.get("sort") not in self.SORTS:
             data = data.copy()
-            data["sort"] = self.DEFAULT_SORT
+            # A search is ranked by relevance unless the reader chose another order.
+            data["sort"] = "relevance" if (data.get("q") or "").strip() else self.DEFAULT_SORT
         super().__init__(data, *args, **kwargs)
         request = self.request
         self.form.fields["topic"].request = request
@@ -280,4 +282,8 @@ class ArticleFilter(django_filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         _label, fields = self.SORTS.get(value, self.SORTS[self.DEFAULT_SORT])
+        if fields is None:  # relevance: the search (applied before) ranked the results
+            if (self.form.cleaned_data.get("q") or "").strip():
+                return queryset
+            fields = self.SORTS[self.DEFAULT_SORT][1]
         return queryset.by_scores(*fields)

@@ -87,3 +87,15 @@ def json_ld(data):
 @register.simple_tag
 def site_name():
     return settings.NEWSROOM_SITE_NAME
+
+
+@register.simple_tag(takes_context=True)
+def marked(context, text):
+    """``text`` escaped, with the words of the page's search (``search_query`` in the
+    context, when there is one) in ``<mark>``, matched as the search itself matches."""
+    query = context.get("search_query")
+    if not query:
+        return text
+    from articles.search import highlight
+
+    return highlight(str(text), query)

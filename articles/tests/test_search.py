@@ -312,3 +312,34 @@ def test_the_desk_search_uses_the_full_text_index_and_still_finds_urls(admin_cli
 
     assert list(accents.context["cl"].result_list) == [school]
     assert by_url in list(url.context["cl"].result_list)
+
+
+def test_the_reader_list_ranks_a_search_by_relevance_unless_told_otherwise(client):
+    old_but_apt = make_article(
+        title="Floods floods floods: the floods explained",
+        published_at=timezone.now() - timedelta(days=20),
+    )
+    new_in_passing = make_article(
+        title="Council meeting", excerpt="Also discussed: floods.", published_at=timezone.now()
+    )
+
+    ranked = client.get("/", {"q": "floods"}).context["object_list"]
+    newest = client.get("/", {"q": "floods", "sort": "newest"}).context["object_list"]
+    plain = client.get("/").context["object_list"]
+
+    assert list(ranked) == [old_but_apt, new_in_passing]
+    assert list(newest) == [new_in_passing, old_but_apt]
+    assert list(plain)[0] == new_in_passing  # no search: newest first, as before
+
+
+def test_the_reader_list_says_how_many_match_and_marks_the_words(client):
+    make_article(title="Storms <b>hit</b> the coast", excerpt="Storms again.")
+    make_article(title="Storms inland")
+    make_article(title="Calm weather")
+
+    response = client.get("/", {"q": "storms"})
+
+    assert "2 results for “storms”" in response.text
+    assert "<mark>Storms</mark> &lt;b&gt;hit&lt;/b&gt; the coast" in response.text
+    assert "<b>hit</b>" not in response.text
+    assert "<mark>" not in client.get("/").text

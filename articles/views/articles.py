@@ -13,12 +13,16 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView
 
+from newsroom.paginators import bounded_count
+
 from ..editors import can_preview
 from ..filters import ArticleFilter
 from ..models import Article, RelatedLink
 from ..templatetags.site_tags import clip, safe_url
 from .mixins import FeedLinksMixin, WindowPaginationMixin
 
+# A search says how many stories match, up to this many.
+SEARCH_COUNT_CAP = 1000
 # An article page shows this many related links; the rest are a link away.
 RELATED_SHOWN = 20
 RELATED_PER_PAGE = 50
@@ -80,6 +84,15 @@ class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
             active_filters=self.active_filters(),
             sort=self.filterset.sort_key,
         )
+        query = (self.filterset.form.cleaned_data.get("q") or "").strip()
+        if query and not self.filterset.errors:
+            # "12 results for …", counted no further than SEARCH_COUNT_CAP.
+            count = bounded_count(self.filterset.qs, SEARCH_COUNT_CAP + 1)
+            context.update(
+                search_query=query,
+                result_count=min(count, SEARCH_COUNT_CAP),
+                more_results=count > SEARCH_COUNT_CAP,
+            )
         return context
 
 
