@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 
 from newsroom.paginators import WindowPage
 
@@ -41,12 +40,10 @@ _MISSING = object()
 
 
 def current_version(request=None):
-    """The content version, moved on if a scheduled time has passed; once per request."""
+    """The content version (``pagecache.current_version``), read once per request."""
     version = getattr(request, "_content_version", None)
     if version is None:
         version = pagecache.current_version()
-        if version.expired(timezone.now()):
-            version = pagecache.bump()
         if request is not None:
             request._content_version = version
     return version

@@ -113,16 +113,21 @@ def content_changed(using=None):
     transaction.on_commit(bump, using=using)
 
 
-def current_version(cache=None):
+def current_version(cache=None, stored=None):
+    """The content version, moved on first if a scheduled time has passed since it was
+    made; ``stored`` is the shared cache's copy when the caller already fetched it."""
     cache = cache or _cache()
     if _shared(cache):
-        stored = cache.get(VERSION_KEY)
-        if stored is not None:
-            return Version(*stored)
+        if stored is None:
+            stored = cache.get(VERSION_KEY)
+        if stored is None:
+            version = _read_row()
+            cache.set(VERSION_KEY, (version.counter, version.next_change_at), None)
+        else:
+            version = Version(*stored)
+    else:
         version = _read_row()
-        cache.set(VERSION_KEY, (version.counter, version.next_change_at), None)
-        return version
-    return _read_row()
+    return bump() if version.expired(timezone.now()) else version
 
 
 # --- signals --------------------------------------------------------------------------
@@ -233,14 +238,8 @@ class AnonymousPageCacheMiddleware:
         """The current version and the stored entry for ``key`` (one round trip on Redis)."""
         if _shared(cache):
             found = cache.get_many([VERSION_KEY, key])
-            stored = found.get(VERSION_KEY)
-            version = Version(*stored) if stored is not None else current_version(cache)
-            entry = found.get(key)
-        else:
-            version, entry = current_version(cache), cache.get(key)
-        if version.expired(timezone.now()):
-            return bump(), None
-        return version, entry
+            return current_version(cache, found.get(VERSION_KEY)), found.get(key)
+        return current_version(cache), cache.get(key)
 
     def _respond(self, request, entry):
         _, status, headers, content = entry
