@@ -215,6 +215,20 @@ class Article(models.Model):
         editable=False,
         help_text="Counts editors' saves of the change form: a save over a newer one is refused.",
     )
+    story = models.ForeignKey(
+        "Story",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="The event this article tells, with other publishers' versions of it.",
+    )
+    story_pinned = models.BooleanField(
+        "story set by an editor",
+        default=False,
+        editable=False,
+        help_text="An editor placed this article in its story (or out of any): imports keep it.",
+    )
 
     objects = ArticleManager()
 
@@ -245,6 +259,8 @@ class Article(models.Model):
             ),
             # Unchanged-file detection on re-import.
             models.Index(fields=["content_hash"], name="article_content_hash_idx"),
+            # A story's members.
+            models.Index(fields=["story", "status"], name="article_story_idx"),
         ]
 
     def __str__(self):
@@ -303,6 +319,43 @@ class Article(models.Model):
         """First image, from a prefetch when there is one."""
         images = list(self.images.all())
         return images[0] if images else None
+
+
+class Story(models.Model):
+    """One event as several publishers told it: our articles on it form its "full coverage".
+
+    Membership is ``Article.story``, kept by the importer (``articles.stories``) and by
+    editors. ``title`` and ``lead`` are the editors' choices; when empty, readers see the
+    best published member and its headline.
+    """
+
+    slug = models.SlugField(max_length=255)
+    title = models.CharField(
+        max_length=500, blank=True, help_text="Empty: the lead article's headline."
+    )
+    lead = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty: the best published article of the story.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name_plural = "stories"
+        constraints = [
+            models.UniqueConstraint(fields=["slug"], name="story_unique_slug"),
+        ]
+
+    def __str__(self):
+        return self.title or self.slug
+
+    def get_absolute_url(self):
+        return reverse("articles:story_detail", kwargs={"slug": self.slug})
 
 
 class ArticleImage(models.Model):
