@@ -6,9 +6,11 @@ next request on any server renders afresh; there is no timeout to wait for.
 
 * **Where the version lives.** The database row ``ContentVersion`` is the source of truth.
   With a shared cache (Redis) the version is mirrored there, and a cache hit costs one
-  round trip (``get_many`` of the version and the page). With local memory, which each
-  process has to itself, every request reads the row instead, so an import run from the
-  command line still reaches a running server.
+  small round trip: the version. Each process keeps its own copy of the pages it served
+  lately (``LocalCopies``, bounded by ``PAGE_CACHE_LOCAL_BYTES``), good while the shared
+  version is unchanged, so the page itself crosses the network once per process and
+  version. With local memory, which each process has to itself, every request reads the
+  row instead, so an import run from the command line still reaches a running server.
 * **What bumps it.** Saving or deleting any reader-visible model (signals below), and,
   for the bulk writes that send no signals, an explicit ``content_changed()``: the
   importer after each chunk, moderation, merges.
@@ -24,6 +26,8 @@ next request on any server renders afresh; there is no timeout to wait for.
 
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,6 +53,50 @@ class Version:
 
     def expired(self, now):
         return self.next_change_at is not None and now >= self.next_change_at
+
+
+class LocalCopies:
+    """This process's copies of shared-cache entries, least recently used out first.
+
+    An entry is only served while its version is the shared one, so a copy can be old
+    but never stale; the budget bounds memory, counted in bytes of page content.
+    """
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key, counter):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is None or entry[0] != counter:
+                return None
+            self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        budget = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 32 * 1024 * 1024)
+        size = len(entry[3])
+        with self._lock:
+            old = self._entries.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[3])
+            if size > budget:
+                return
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > budget:
+                _, dropped = self._entries.popitem(last=False)
+                self._bytes -= len(dropped[3])
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+
+local_copies = LocalCopies()
 
 
 def _cache():
@@ -113,13 +161,12 @@ def content_changed(using=None):
     transaction.on_commit(bump, using=using)
 
 
-def current_version(cache=None, stored=None):
+def current_version(cache=None):
     """The content version, moved on first if a scheduled time has passed since it was
-    made; ``stored`` is the shared cache's copy when the caller already fetched it."""
+    made."""
     cache = cache or _cache()
     if _shared(cache):
-        if stored is None:
-            stored = cache.get(VERSION_KEY)
+        stored = cache.get(VERSION_KEY)
         if stored is None:
             version = _read_row()
             cache.set(VERSION_KEY, (version.counter, version.next_change_at), None)
@@ -232,14 +279,30 @@ class AnonymousPageCacheMiddleware:
             headers = [(k, v) for k, v in response.items() if k.lower() not in SKIP_HEADERS]
             entry = (version.counter, response.status_code, headers, response.content)
             cache.set(key, entry, getattr(settings, "PAGE_CACHE_TIMEOUT", 24 * 3600))
+            if _shared(cache):
+                local_copies.put(self._local_key(cache, key), entry)
         return response
 
+    @staticmethod
+    def _local_key(cache, key):
+        return f"{cache.key_prefix}:{key}"
+
     def _lookup(self, cache, key):
-        """The current version and the stored entry for ``key`` (one round trip on Redis)."""
-        if _shared(cache):
-            found = cache.get_many([VERSION_KEY, key])
-            return current_version(cache, found.get(VERSION_KEY)), found.get(key)
-        return current_version(cache), cache.get(key)
+        """The current version and the stored entry for ``key``.
+
+        On Redis: the version alone when this process holds a copy of the page at that
+        version (one small round trip), else the page too.
+        """
+        if not _shared(cache):
+            return current_version(cache), cache.get(key)
+        version = current_version(cache)
+        local_key = self._local_key(cache, key)
+        entry = local_copies.get(local_key, version.counter)
+        if entry is None:
+            entry = cache.get(key)
+            if entry is not None and entry[0] == version.counter:
+                local_copies.put(local_key, entry)
+        return version, entry
 
     def _respond(self, request, entry):
         _, status, headers, content = entry

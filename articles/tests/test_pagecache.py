@@ -43,7 +43,7 @@ def page_cache(request):
                 pytest.fail(message)
             pytest.skip(message)
         backend = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "newsroom.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
         }
@@ -361,3 +361,47 @@ def test_a_flushed_database_never_meets_pages_cached_before(client, page_cache):
     Article.objects.all().update(title="After the flush")
 
     assert "After the flush" in client.get("/").text
+
+
+@pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
+def test_a_redis_hit_fetches_the_version_only(client, page_cache, monkeypatch):
+    """This process's copy serves the page; the shared cache is asked for the version."""
+    make_article(title="Kept in this process")
+    assert "Kept in this process" in client.get("/").text
+    asked = []
+    real_get = type(caches["default"]).get
+
+    def spy(cache, key, *args, **kwargs):
+        asked.append(key)
+        return real_get(cache, key, *args, **kwargs)
+
+    monkeypatch.setattr(type(caches["default"]), "get", spy)
+    assert "Kept in this process" in client.get("/").text
+    assert asked == [pagecache.VERSION_KEY]
+
+
+@pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
+def test_another_servers_change_retires_this_process_copy(client, page_cache):
+    """A bump made elsewhere (another server, an import process) reaches this process
+    through the shared version alone."""
+    article = make_article(title="Seen before the change")
+    assert "Seen before the change" in client.get("/").text
+    rename_behind_the_caches_back(article, "Changed on another server")
+    caches["default"].set(pagecache.VERSION_KEY, (10**15, None), None)
+
+    assert "Changed on another server" in client.get("/").text
+
+
+def test_local_copies_stay_within_their_byte_budget(settings):
+    settings.PAGE_CACHE_LOCAL_BYTES = 100
+    copies = pagecache.LocalCopies()
+    copies.put("a", (1, 200, [], b"x" * 40))
+    copies.put("b", (1, 200, [], b"x" * 40))
+    assert copies.get("a", 1) is not None  # a is now the most recently used
+    copies.put("c", (1, 200, [], b"x" * 40))  # over budget: b goes
+
+    assert copies.get("b", 1) is None
+    assert copies.get("a", 1) is not None and copies.get("c", 1) is not None
+    assert copies.get("a", 2) is None  # another version never matches
+    copies.put("huge", (1, 200, [], b"x" * 101))
+    assert copies.get("huge", 1) is None
