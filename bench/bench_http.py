@@ -18,6 +18,10 @@ The seed files name one publisher per ``--files-per-publisher`` files (20: about
 ``--db postgres`` uses ``--postgres-url`` (a database named ``newsroom_bench_<size>`` is
 dropped and created on that server) and Redis at ``--redis-url`` for the cache. Every run
 is bounded: ``--duration`` seconds a page, loopback only. Needs Debian's ``wrk``.
+
+Importing 100,000 files takes minutes: ``--data-dir DIR`` keeps the SQLite databases
+(PostgreSQL's stay on the server), and ``--reuse`` measures them again without a new
+import, after migrating them to the current code.
 """
 
 import argparse
@@ -83,33 +87,76 @@ def run(command, env, **kwargs):
     return subprocess.run(command, env=env, cwd=ROOT, check=True, **kwargs)
 
 
-def prepare_database(kind, size, args, workdir):
-    """A fresh, migrated database for ``size`` articles; returns its DATABASE_URL."""
+def database_url(kind, size, args, workdir):
     if kind == "sqlite":
-        return f"sqlite:///{workdir / f'bench-{size}.sqlite3'}"
+        return f"sqlite:///{(args.data_dir or workdir) / f'bench-{size}.sqlite3'}"
+    return args.postgres_url.rsplit("/", 1)[0] + f"/newsroom_bench_{size}"
+
+
+def prepare_database(kind, size, args, workdir):
+    """A fresh database for ``size`` articles; returns its DATABASE_URL."""
+    url = database_url(kind, size, args, workdir)
+    if kind == "sqlite":
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+        return url
     import psycopg
 
-    name = f"newsroom_bench_{size}"
+    name = url.rsplit("/", 1)[1]
     admin_url = args.postgres_url.rsplit("/", 1)[0] + "/postgres"
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')
-    return args.postgres_url.rsplit("/", 1)[0] + "/" + name
+    return url
+
+
+def imported_count(env):
+    """Articles in the database at ``env``'s DATABASE_URL, or None if it has none."""
+    code = "from articles.models import Article; print(Article.objects.count())"
+    found = subprocess.run(
+        [PYTHON, "manage.py", "shell", "-c", code], env=env, cwd=ROOT, capture_output=True
+    )
+    return int(found.stdout.split()[-1]) if found.returncode == 0 and found.stdout else None
 
 
 def build(kind, size, args, workdir, seeds):
+    """A migrated database holding ``size`` imported articles (kept ones reused with
+    ``--reuse``); returns its environment and sample URLs."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev"}
-    env["DATABASE_URL"] = prepare_database(kind, size, args, workdir)
-    run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env)
-    start = time.perf_counter()
-    run([PYTHON, "manage.py", "import_seeds", str(seeds), "--verbosity", "0"], env)
-    print(f"  imported {size} files into {kind} in {time.perf_counter() - start:.1f}s")
+    env["DATABASE_URL"] = database_url(kind, size, args, workdir)
+    if not (args.reuse and imported_count(env) == size):
+        env["DATABASE_URL"] = prepare_database(kind, size, args, workdir)
+        run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env)
+        seeds()
+        start = time.perf_counter()
+        run([PYTHON, "manage.py", "import_seeds", str(seeds.path), "--verbosity", "0"], env)
+        print(f"  imported {size} files into {kind} in {time.perf_counter() - start:.1f}s")
+    else:
+        run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env)
+        print(f"  reusing the {size} articles already imported into {kind}")
     if args.analyze:
         run([PYTHON, "manage.py", "dbshell"], env, input=b"ANALYZE;\n", stdout=subprocess.DEVNULL)
     sample = run(
         [PYTHON, "manage.py", "shell", "-c", SAMPLE_URLS], env, capture_output=True, text=True
     )
     return env, json.loads(sample.stdout.strip().splitlines()[-1])
+
+
+class SeedFolder:
+    """Seed files for one size, generated the first time a database needs them."""
+
+    def __init__(self, path, size, args, generate):
+        self.path, self.size, self.args, self.generate = path, size, args, generate
+
+    def __call__(self):
+        if self.path.exists():
+            return
+        publishers = max(1, self.size // self.args.files_per_publisher)
+        self.generate(
+            self.path, self.size, seed=self.args.seed, publishers=publishers,
+            topics=self.args.topics,
+        )  # fmt: skip
+        print(f"generated {self.size} files naming {publishers} publishers, {self.args.topics}"
+              " topics")  # fmt: skip
 
 
 def serve(env, args, cache):
@@ -217,6 +264,15 @@ def main():
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/14")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--data-dir", type=Path, help="keep the SQLite databases here (PostgreSQL's are kept)"
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="measure kept databases of the right size again"
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="import into kept databases, measure nothing"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (apt-get install wrk)")
@@ -228,13 +284,10 @@ def main():
     results = {}
     try:
         for size in args.sizes:
-            seeds = workdir / f"seeds-{size}"
-            publishers = max(1, size // args.files_per_publisher)
-            generate(seeds, size, seed=args.seed, publishers=publishers, topics=args.topics)
-            print(f"generated {size} files naming {publishers} publishers, {args.topics} topics")
+            seeds = SeedFolder(workdir / f"seeds-{size}", size, args, generate)
             for kind in args.db or ["sqlite"]:
                 env, sample = build(kind, size, args, workdir, seeds)
-                for cache in args.cache:
+                for cache in [] if args.build_only else args.cache:
                     if args.redis_url and cache == "on":
                         import redis
 
@@ -246,8 +299,8 @@ def main():
                         process.terminate()
                         process.wait(timeout=30)
                     report(kind, size, cache, results[kind, size, cache])
-            shutil.rmtree(seeds, ignore_errors=True)
-        if len(args.sizes) == 2:
+            shutil.rmtree(seeds.path, ignore_errors=True)
+        if len(args.sizes) == 2 and not args.build_only:
             small, large = args.sizes
             for kind in args.db or ["sqlite"]:
                 for cache in args.cache:
