@@ -19,6 +19,7 @@ from articles.urlnorm import canonical_url
 from providers.models import Provider, ProviderAlias
 
 from ..admin_helpers import make_editor
+from ..factories import make_article
 from ..seedtext import Raw, render_seed, seed_record, write_seed
 from .test_exporting import snapshot
 
@@ -139,6 +140,36 @@ def test_a_feed_file_nobody_decided_on_still_exports_byte_for_byte(tmp_path, pub
     export_seeds(tmp_path / "out")
     [path] = (tmp_path / "out").iterdir()
     assert path.read_text(encoding="utf-8") == text
+
+
+def test_a_rejected_or_scheduled_article_no_editor_dated_still_exports_its_status(tmp_path):
+    later = (timezone.now() + timedelta(days=2)).replace(microsecond=0)
+    rejected = make_article(status=Status.REJECTED)  # as a fixture or a data fix leaves it
+    scheduled = make_article(publish_at=later)
+    export_seeds(tmp_path / "out")
+    record = next(yaml.safe_load_all((tmp_path / "out" / f"{rejected.slug}.txt").read_text()))
+    assert record["newsroomStatus"] == "rejected" and "newsroomModeratedAt" not in record
+    empty_the_database()
+    started = timezone.now()
+    import_seeds([tmp_path / "out"])
+
+    restored = Article.objects.get(url=rejected.url)
+    assert restored.status == Status.REJECTED
+    assert started <= restored.moderated_at <= timezone.now()  # decided by this import
+    restored = Article.objects.get(url=scheduled.url)
+    assert (restored.status, restored.publish_at) == (Status.PUBLISHED, later)
+    assert not Article.objects.published().exists()
+
+
+@override_settings(NEWSROOM_TRUST_FEED_PUBLISHED=False)
+def test_an_untrusted_feeds_published_is_not_exported_as_published(tmp_path):
+    import_seeds([write_seed(tmp_path, "in/1.txt", seed_record(1, published=True))])
+    export_seeds(tmp_path / "out")
+    [path] = (tmp_path / "out").iterdir()
+    record = next(yaml.safe_load_all(path.read_text(encoding="utf-8")))
+    # The story was never published here: nothing for a trusting site to put live.
+    assert record["published"] is False
+    assert not set(DECISION_KEYS) & set(record)
 
 
 @override_settings(NEWSROOM_TRUST_FEED_PUBLISHED=False)
