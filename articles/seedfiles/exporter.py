@@ -15,9 +15,9 @@ normalisations, compared with the file first imported:
 * related items that repeated another or pointed at the article itself are gone;
 * a publisher has one name (its display name) and its normalised domain (no ``www.``);
 * topics come out in the order they were first attached;
-* ``published`` is ``true`` exactly when readers can see the article now (a
-  scheduled one is ``false`` until its time), so a reader of the plain format never
-  puts live what is not;
+* ``published`` is ``true`` exactly when the article is published here and any
+  scheduled time has come (a scheduled one is ``false`` until then), so a reader of
+  the plain format never puts a story live early;
 * an article an editor decided on (it has a ``moderated_at``), a rejected one and a
   scheduled one also get Newsroom's own keys after ``published`` (``format``):
   ``newsroomStatus``, ``newsroomPublishAt`` when it is scheduled and
