@@ -234,8 +234,8 @@ class BatchWriter:
         existing = {url: (pk, edited) for url, (pk, edited, *_) in stored.items() if url in urls}
         # Stored articles whose status is still the feed's: an export may restore theirs.
         undecided = {
-            url: (pk, status)
-            for url, (pk, _, _, status, moderated_at) in stored.items()
+            url: status
+            for url, (_, _, _, status, moderated_at) in stored.items()
             if url in urls and moderated_at is None
         }
         # Topics an editor owns on an article are not the feed's to add (nor to create).
@@ -305,7 +305,7 @@ class BatchWriter:
             if record.decision and record.url in undecided:
                 self._apply_decision(article, record.decision)
                 fields += DECISION_FIELDS
-                restored.append((pk, undecided[record.url][1], record.decision))
+                restored.append((pk, undecided[record.url], record.decision))
             updates.setdefault(fields, []).append(article)
         for fields, articles in updates.items():
             Article.objects.bulk_update(articles, list(fields))
