@@ -12,6 +12,7 @@ from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db import models
 from django.db.models import F, Q
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.text import Truncator
@@ -249,7 +250,11 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         return super().get_queryset(request).prefetch_related("provider", "topics")
 
     def changelist_view(self, request, extra_context=None):
-        """Titled for what it lists: "Review queue" for pending articles, and so on."""
+        """Titled for what it lists: "Review queue" for pending articles, and so on. An
+        old link filtering by ``provider__id__exact`` is redirected to ``publisher``."""
+        legacy = PublisherFilter.legacy_redirect_query(request.GET)
+        if legacy is not None:
+            return HttpResponseRedirect(f"{request.path}?{legacy}")
         status = request.GET.get(StatusFilter.parameter_name)
         title = QUEUE_TITLES.get(status, QUEUE_TITLES[StatusFilter.DEFAULT])
         context = {"title": title, "subtitle": None, **WIDE_PAGE, **(extra_context or {})}

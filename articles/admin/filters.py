@@ -123,12 +123,15 @@ class PublisherFilter(admin.SimpleListFilter):
     """A search box over publishers with articles, and up to ``SHOWN`` matches.
 
     ``publisher`` is the chosen publisher's id, ``publisher_q`` the words typed. Without
-    words it offers the first publishers by name; it never lists them all.
+    words it offers the first publishers by name; it never lists them all. Links from
+    before it, ``provider__id__exact=<id>`` (Django's related-field filter), are sent to
+    ``publisher=<id>`` by ``legacy_redirect_query``.
     """
 
     title = "publisher"
     parameter_name = "publisher"
     search_parameter = "publisher_q"
+    legacy_parameter = "provider__id__exact"
     template = "admin/articles/article/publisher_filter.html"
     SHOWN = 8
 
@@ -139,6 +142,19 @@ class PublisherFilter(admin.SimpleListFilter):
 
     def expected_parameters(self):
         return [self.parameter_name, self.search_parameter]
+
+    @classmethod
+    def legacy_redirect_query(cls, query):
+        """The query string to send an old link to, or None if ``query`` (a QueryDict)
+        has no legacy parameter. Its value becomes ``publisher`` unless the link also
+        has one; every other parameter is kept as it was."""
+        if cls.legacy_parameter not in query:
+            return None
+        query = query.copy()
+        legacy = query.pop(cls.legacy_parameter)
+        if cls.parameter_name not in query:
+            query[cls.parameter_name] = legacy[-1]
+        return query.urlencode()
 
     def has_output(self):
         return True

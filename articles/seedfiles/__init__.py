@@ -23,7 +23,15 @@ from the other modules, which import the models, are loaded on first use.
 from importlib import import_module
 
 from .format import SOURCE, URL_KEYS, WEB
-from .records import SeedError, SeedImage, SeedRecord, SeedRelated, build_record, load_seed
+from .records import (
+    SeedDecision,
+    SeedError,
+    SeedImage,
+    SeedRecord,
+    SeedRelated,
+    build_record,
+    load_seed,
+)
 
 _NEEDS_MODELS = {
     "import_seeds": "importer",
@@ -42,6 +50,7 @@ __all__ = [
     "SOURCE",
     "URL_KEYS",
     "WEB",
+    "SeedDecision",
     "SeedError",
     "SeedImage",
     "SeedRecord",

@@ -15,8 +15,15 @@ normalisations, compared with the file first imported:
 * related items that repeated another or pointed at the article itself are gone;
 * a publisher has one name (its display name) and its normalised domain (no ``www.``);
 * topics come out in the order they were first attached;
-* ``published`` is ``true`` exactly when the article is published here; a rejected
-  article comes out as ``published: false`` (the format has no "rejected");
+* ``published`` is ``true`` exactly when the article is published here and any
+  scheduled time has come (a scheduled one is ``false`` until then), so a reader of
+  the plain format never puts a story live early;
+* an article an editor decided on (it has a ``moderated_at``), a rejected one and a
+  scheduled one also get Newsroom's own keys after ``published`` (``format``):
+  ``newsroomStatus``, ``newsroomPublishAt`` when it is scheduled and
+  ``newsroomModeratedAt`` when an editor decided, which the importer restores. An
+  article whose status is still the feed's gets none, so a feed file comes back as it
+  came in;
 * an editor's title, excerpt, category or topics replace the feed's;
 * related links an editor hid are written too (they are feed data), marked
   ``hidden: true``, which the importer honours for links it creates;
@@ -36,10 +43,21 @@ from pathlib import Path
 
 import yaml
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from articles.models import Article, ArticleImage, RelatedLink
 
-from .format import URL_KEYS, date_text, literal_text, plain, quoted, url_quoting
+from .format import (
+    MODERATED_AT_KEY,
+    PUBLISH_AT_KEY,
+    STATUS_KEY,
+    URL_KEYS,
+    date_text,
+    literal_text,
+    plain,
+    quoted,
+    url_quoting,
+)
 
 
 @dataclass
@@ -55,13 +73,15 @@ def _scalar(value, url=None):
     return url(value) if url else quoted(str(value))
 
 
-def render_seed(article, topics, images, links) -> str:
-    """One article as seed-file text. ``topics`` are names; ``links`` in position order."""
+def render_seed(article, topics, images, links, now=None) -> str:
+    """One article as seed-file text. ``topics`` are names; ``links`` in position order;
+    ``now`` the export's time (whether a schedule has come)."""
     style = article.url_style
     keys, url = URL_KEYS[style], url_quoting(style)
     extra = dict(article.feed_extra or {})
     logos = (extra.pop("provider", None) or {}).get("images")
-    lines = ["---", *_top_level_lines(article, keys, url)]
+    lines = ["---", *_top_level_lines(article, keys, url, now or timezone.now())]
+    lines += _decision_lines(article)
     lines += ["", *_provider_lines(article.provider, logos, url)]
     if topics:
         lines += ["", "topics:", *(f"  - {plain(name)}" for name in topics)]
@@ -87,7 +107,7 @@ def _url_lines(owner, keys, url, pad=""):
     return lines
 
 
-def _top_level_lines(article, keys, url):
+def _top_level_lines(article, keys, url, now):
     lines = [f"category: {plain(article.category)}"] if article.category else []
     lines += [
         f"title: {quoted(article.title)}",
@@ -100,7 +120,32 @@ def _top_level_lines(article, keys, url):
     if article.quality is not None:
         lines.append(f"quality: {article.quality}")
     lines.append(f"heat: {-1 if article.heat is None else article.heat}")
-    lines.append(f"published: {_scalar(article.status == Article.Status.PUBLISHED)}")
+    live = article.status == Article.Status.PUBLISHED and (
+        article.publish_at is None or article.publish_at <= now
+    )
+    lines.append(f"published: {_scalar(live)}")
+    return lines
+
+
+def has_decision(article):
+    """Whether the article's status is more than the feed's ``published`` can say: an
+    editor decided on it, or it is rejected or scheduled (a fixture can set those)."""
+    return (
+        article.moderated_at is not None
+        or article.status == Article.Status.REJECTED
+        or (article.status == Article.Status.PUBLISHED and article.publish_at is not None)
+    )
+
+
+def _decision_lines(article):
+    """Newsroom's decision keys (``format.DECISION_KEYS``), for an article that has one."""
+    if not has_decision(article):
+        return []
+    lines = [f"{STATUS_KEY}: {plain(article.status)}"]
+    if article.status == Article.Status.PUBLISHED and article.publish_at is not None:
+        lines.append(f"{PUBLISH_AT_KEY}: {date_text(article.publish_at)}")
+    if article.moderated_at is not None:
+        lines.append(f"{MODERATED_AT_KEY}: {date_text(article.moderated_at)}")
     return lines
 
 
@@ -179,17 +224,18 @@ def export_seeds(directory, queryset=None, *, chunk_size=500) -> ExportResult:
         ),
     )
     result = ExportResult(directory)
+    now = timezone.now()
     articles = []
     for article in queryset.iterator(chunk_size=chunk_size):
         articles.append(article)
         if len(articles) >= chunk_size:
-            _write_files(directory, articles, result)
+            _write_files(directory, articles, result, now)
             articles.clear()
-    _write_files(directory, articles, result)
+    _write_files(directory, articles, result, now)
     return result
 
 
-def _write_files(directory, articles, result):
+def _write_files(directory, articles, result, now):
     """Write one chunk of articles, their topics fetched in one query."""
     topics = {}
     for article_id, name in (
@@ -204,6 +250,7 @@ def _write_files(directory, articles, result):
             topics.get(article.pk, []),
             list(article.images.all()),
             list(article.related_links.all()),
+            now,
         )
         (directory / export_file_name(article)).write_text(text, encoding="utf-8", newline="\n")
         result.count += 1

@@ -27,8 +27,17 @@ URL_KEYS = {
     WEB: ("webUrl", "ampWebUrl", "cdnAmpWebUrl"),
     SOURCE: ("sourceUrl", "ampUrl", "cdnAmpUrl"),
 }
+# Newsroom's own keys, written by its exporter after ``published`` only for an article an
+# editor decided on, so that importing the export restores the decision. The feed never
+# writes them. Status is one of ``Article.Status``; the times are dates like the others.
+STATUS_KEY = "newsroomStatus"
+PUBLISH_AT_KEY = "newsroomPublishAt"
+MODERATED_AT_KEY = "newsroomModeratedAt"
+DECISION_KEYS = (STATUS_KEY, PUBLISH_AT_KEY, MODERATED_AT_KEY)
+DECISION_STATUSES = ("pending", "published", "rejected")
 TOP_LEVEL_KEYS = frozenset(
     {
+        *DECISION_KEYS,
         "category",
         "title",
         "excerpt",

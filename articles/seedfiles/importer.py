@@ -13,6 +13,10 @@ How a run goes, chunk by chunk (``CHUNK_SIZE`` files):
    it is rolled back and written again file by file, so only the offending file fails:
    each file is all or nothing.
 
+A new article is published when its file says ``published: true`` and
+``settings.NEWSROOM_TRUST_FEED_PUBLISHED`` is on, pending otherwise; a file from
+Newsroom's own export restores the editor's decision it records (see ``writer``).
+
 Publishers and topics are cached for the run (``lookups``); the caches only learn what a
 committed transaction wrote. The same canonical URL twice in one run is an update of the
 first.
@@ -181,7 +185,12 @@ class SeedImporter:
         self.seen_hashes = set()
         self.publishers = Publishers()
         self.topics = Topics()
-        self.writer = BatchWriter(self.publishers, self.topics, now)
+        self.writer = BatchWriter(
+            self.publishers,
+            self.topics,
+            now,
+            trust_published=settings.NEWSROOM_TRUST_FEED_PUBLISHED,
+        )
         self.caches_loaded = False
         self.started_writing = False
         self._cleanup = ExitStack()

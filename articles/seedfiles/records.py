@@ -22,6 +22,9 @@ Policy (the format is described in fixtures/README.md):
   ``SEED_MAX_EXCERPT`` is cut on a word boundary; a ``publishedDateTime`` (the article's
   or a related item's) more than ``SEED_MAX_FUTURE_HOURS`` after the import is set to the
   import time, so a feed cannot pin a story to the top of the front page.
+* Newsroom's own decision keys (``newsroomStatus``, ``newsroomPublishAt``,
+  ``newsroomModeratedAt``, written by the exporter) become ``SeedRecord.decision``; an
+  invalid one rejects the file, as a bad top-level field does. Feed files have none.
 """
 
 from __future__ import annotations
@@ -37,7 +40,17 @@ from articles.urlnorm import canonical_url, is_http_url
 
 from . import checks
 from .checks import MAX_PROVIDER_NAME, MAX_SHORT, MAX_TITLE, MAX_TOPIC, MAX_URL, type_name
-from .format import SOURCE, TOP_LEVEL_KEYS, URL_KEYS, WEB
+from .format import (
+    DECISION_KEYS,
+    DECISION_STATUSES,
+    MODERATED_AT_KEY,
+    PUBLISH_AT_KEY,
+    SOURCE,
+    STATUS_KEY,
+    TOP_LEVEL_KEYS,
+    URL_KEYS,
+    WEB,
+)
 from .yamlload import AliasError, YamlError, load_all, locate
 
 
@@ -121,6 +134,15 @@ class SeedRelated:
     hidden: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class SeedDecision:
+    """An editor's decision as Newsroom's export records it (``format.DECISION_KEYS``)."""
+
+    status: str
+    publish_at: datetime | None = None
+    moderated_at: datetime | None = None
+
+
 @dataclass(slots=True)
 class SeedRecord:
     url: str
@@ -147,6 +169,8 @@ class SeedRecord:
     # kept so an export writes the record back without loss.
     extra: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # Only in Newsroom's own exports: the decision to restore (see ``_decision``).
+    decision: SeedDecision | None = None
 
 
 # --- reading --------------------------------------------------------------------------
@@ -324,6 +348,7 @@ def build_record(record: dict, limits: Limits = DEFAULT_LIMITS) -> SeedRecord:
         related=related,
         extra=extra,
         warnings=warnings,
+        decision=_decision(record, limits),
     )
 
 
@@ -354,6 +379,39 @@ def _top_level(record, url_key, limits, warnings):
         "heat": None if heat == -1 else heat,
         "published": published,
     }
+
+
+def _decision(record, limits):
+    """The editor's decision an export recorded, or None when the file has none (every
+    feed file). Unlike ``published``, the keys must be right or the file is refused: a
+    status that is not one of ours, a schedule on an article that is not published, a
+    date that is not a date, a decision taken after the import."""
+    if not any(key in record for key in DECISION_KEYS):
+        return None
+    status = record.get(STATUS_KEY)
+    if status is None:
+        present = next(key for key in DECISION_KEYS if key in record)
+        raise SeedError(f"{present} needs {STATUS_KEY}", path=(present,))
+    if not isinstance(status, str) or status not in DECISION_STATUSES:
+        choices = ", ".join(DECISION_STATUSES[:-1]) + f" or {DECISION_STATUSES[-1]}"
+        shown = f"{status!r:.40}" if isinstance(status, str) else type_name(status)
+        raise SeedError(f"{STATUS_KEY} must be {choices}, not {shown}", path=(STATUS_KEY,))
+    publish_at = _field(record, PUBLISH_AT_KEY, checks.timestamp)
+    if publish_at is not None and status != "published":
+        raise SeedError(
+            f"{PUBLISH_AT_KEY} schedules a published article, but {STATUS_KEY} is {status}",
+            path=(PUBLISH_AT_KEY,),
+        )
+    moderated_at = _field(record, MODERATED_AT_KEY, checks.timestamp)
+    now = limits.now or datetime.now(UTC)
+    if moderated_at is not None and moderated_at - now > limits.future:
+        hours = int(limits.future.total_seconds() // 3600)
+        raise SeedError(
+            f"{MODERATED_AT_KEY} {moderated_at.isoformat()} is more than {hours} hours "
+            "after the import (SEED_MAX_FUTURE_HOURS)",
+            path=(MODERATED_AT_KEY,),
+        )
+    return SeedDecision(status, publish_at, moderated_at)
 
 
 def _publisher(record, warnings, extra):

@@ -25,9 +25,14 @@ and end as one import would:
 * A related link written while another process creates the article it cites cannot see
   it; ``finish_run()`` points the run's unresolved links at the articles that now exist.
 
-What an editor decided is never overwritten: ``status`` (set from ``published`` on the
-first import only), the fields an editor owns (``Article.owned_in``) and hidden related
-links (kept hidden, and kept even when the feed drops them).
+What an editor decided is never overwritten: ``status``, the fields an editor owns
+(``Article.owned_in``) and hidden related links (kept hidden, and kept even when the feed
+drops them). Status is set on the first import only: from ``published`` when
+``trust_published`` (``settings.NEWSROOM_TRUST_FEED_PUBLISHED``), else pending. A record
+from Newsroom's own export carries the editor's decision (``SeedRecord.decision``), which
+wins over ``published`` on a new article, and is restored onto a stored article no
+editor has decided on (``moderated_at`` empty), never over one an editor has; each
+restore is a ``StatusChange`` dated when the decision was taken.
 """
 
 from __future__ import annotations
@@ -65,6 +70,10 @@ FEED_OWNED_FIELDS = [
     "updated_at",
 ]
 EDITABLE_SCALARS = tuple(f for f in Article.EDITABLE_FEED_FIELDS if f != "topics")
+# What restoring an export's decision writes (``SeedRecord.decision``).
+DECISION_FIELDS = ("status", "publish_at", "moderated_at")
+FEED_PUBLISHED_NOTE = "Published in the feed (seed published: true) when first imported."
+RESTORED_NOTE = "Restored from a Newsroom export (newsroomStatus); dated when it was decided."
 RELATED_COLUMNS = (
     "article_id",
     "position",
@@ -160,10 +169,11 @@ class Written:
 class BatchWriter:
     """Writes batches of ``Item``s against the run's ``Publishers`` and ``Topics``."""
 
-    def __init__(self, publishers, topics, now):
+    def __init__(self, publishers, topics, now, *, trust_published=True):
         self.publishers = publishers
         self.topics = topics
         self.now = now
+        self.trust_published = trust_published
         self.articles_written = 0
         # PostgreSQL: URLs this run created or cited without finding an article.
         self.unresolved_urls = set()
@@ -203,13 +213,13 @@ class BatchWriter:
         lock_articles(records)
         # Under the row locks, so an editor's save is either seen or waits for the batch.
         stored = {
-            url: (pk, edited, content_hash)
-            for pk, url, edited, content_hash in Article.objects.filter(
+            url: (pk, edited, content_hash, status, moderated_at)
+            for pk, url, edited, content_hash, status, moderated_at in Article.objects.filter(
                 url__in=[r.url for r in records]
             )
             .order_by("pk")
             .select_for_update()
-            .values_list("id", "url", "edited_fields", "content_hash")
+            .values_list("id", "url", "edited_fields", "content_hash", "status", "moderated_at")
         }
         written.hashes = {item.content_hash for item in batch}
         # Another process stored the very same file since the run looked: nothing to do.
@@ -221,14 +231,20 @@ class BatchWriter:
         written.unchanged = len(records) - len(batch)
         records = [item.record for item in batch]
         urls = {r.url for r in records}
-        existing = {url: (pk, edited) for url, (pk, edited, _) in stored.items() if url in urls}
+        existing = {url: (pk, edited) for url, (pk, edited, *_) in stored.items() if url in urls}
+        # Stored articles whose status is still the feed's: an export may restore theirs.
+        undecided = {
+            url: status
+            for url, (_, _, _, status, moderated_at) in stored.items()
+            if url in urls and moderated_at is None
+        }
         # Topics an editor owns on an article are not the feed's to add (nor to create).
         topic_ids = self.topics.write(
             [r for r in records if not Article.owned_in(existing.get(r.url, (0, ()))[1], "topics")],
             written,
         )
         created = self._create_articles(batch, existing, provider_ids)
-        topics_locked = self._update_articles(batch, existing, provider_ids)
+        topics_locked, restored = self._update_articles(batch, existing, undecided, provider_ids)
         article_ids = {article.url: article.pk for article in created}
         article_ids.update({url: pk for url, (pk, _) in existing.items()})
         updated_ids = [pk for pk, _ in existing.values()]
@@ -239,6 +255,7 @@ class BatchWriter:
         if created:
             self._link_new_articles(created)
             written.unresolved_urls |= {article.url for article in created}
+        self._record_status_changes(batch, created, restored)
         written.created = len(created)
         written.updated = len(existing)
         return written
@@ -264,11 +281,14 @@ class BatchWriter:
             ]
         )
 
-    def _update_articles(self, batch, existing, provider_ids):
+    def _update_articles(self, batch, existing, undecided, provider_ids):
         """Update the articles already stored, grouped by which editable fields an editor
-        left to the feed; return the ids of those whose topics an editor owns."""
+        left to the feed, and restore an export's decision on those no editor decided
+        on. Return the ids of those whose topics an editor owns, and the restores as
+        ``(article id, status before, decision)``."""
         updates = {}
         topics_locked = set()
+        restored = []
         for item in batch:
             record = item.record
             if record.url not in existing:
@@ -282,26 +302,56 @@ class BatchWriter:
             fields = tuple(FEED_OWNED_FIELDS) + tuple(
                 name for name in EDITABLE_SCALARS if not Article.owned_in(edited, name)
             )
+            if record.decision and record.url in undecided:
+                self._apply_decision(article, record.decision)
+                fields += DECISION_FIELDS
+                restored.append((pk, undecided[record.url], record.decision))
             updates.setdefault(fields, []).append(article)
         for fields, articles in updates.items():
             Article.objects.bulk_update(articles, list(fields))
-        return topics_locked
+        return topics_locked, restored
+
+    def _apply_decision(self, article, decision):
+        article.status = decision.status
+        article.publish_at = decision.publish_at
+        article.moderated_at = decision.moderated_at or self.now
 
     def _link_new_articles(self, created):
         # Links elsewhere that already cite one of the new articles now point at it.
         RelatedLink.objects.filter(url__in=[a.url for a in created], target__isnull=True).update(
             target=Subquery(Article.objects.filter(url=OuterRef("url")).values("id")[:1])
         )
-        StatusChange.objects.bulk_create(
-            StatusChange(
-                article_id=article.pk,
-                from_status=Article.Status.PENDING,
-                to_status=Article.Status.PUBLISHED,
-                changed_at=self.now,
-                note="Published in the feed (seed published: true) when first imported.",
-            )
-            for article in created
-            if article.status == Article.Status.PUBLISHED
+
+    def _record_status_changes(self, batch, created, restored):
+        """The history of the statuses this batch set: the feed's ``published: true`` on
+        a new article, and every decision restored from an export."""
+        decisions = {item.record.url: item.record.decision for item in batch}
+        changes = []
+        for article in created:
+            decision = decisions.get(article.url)
+            if decision:
+                changes.append(self._restore_change(article.pk, Article.Status.PENDING, decision))
+            elif article.status == Article.Status.PUBLISHED:
+                changes.append(
+                    StatusChange(
+                        article_id=article.pk,
+                        from_status=Article.Status.PENDING,
+                        to_status=Article.Status.PUBLISHED,
+                        changed_at=self.now,
+                        note=FEED_PUBLISHED_NOTE,
+                    )
+                )
+        changes += [self._restore_change(*restore) for restore in restored]
+        StatusChange.objects.bulk_create(changes)
+
+    def _restore_change(self, article_id, from_status, decision):
+        return StatusChange(
+            article_id=article_id,
+            from_status=from_status,
+            to_status=decision.status,
+            publish_at=decision.publish_at,
+            changed_at=decision.moderated_at or self.now,
+            note=RESTORED_NOTE,
         )
 
     def _new_slugs(self, items):
@@ -347,7 +397,9 @@ class BatchWriter:
     def _new_article(self, item, slug, provider_ids):
         article = self._article_fields(item, provider_ids)
         article.slug = slug
-        if item.record.published:
+        if item.record.decision:
+            self._apply_decision(article, item.record.decision)
+        elif item.record.published and self.trust_published:
             article.status = Article.Status.PUBLISHED
         return article
 

@@ -253,6 +253,45 @@ def test_queue_filters_by_publisher_topic_and_date(admin_client):
     assert len(recent.context["cl"].result_list) == 1
 
 
+def test_old_links_filtering_by_provider_id_land_on_the_publisher_filter(admin_client):
+    provider = make_provider()
+    mine = make_article(status=Status.PUBLISHED, provider=provider)
+    make_article(status=Status.PUBLISHED)
+    old_link = reverse(CHANGELIST) + f"?status=all&provider__id__exact={provider.pk}&o=-4"
+
+    response = admin_client.get(old_link)
+
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse(CHANGELIST) + f"?status=all&o=-4&publisher={provider.pk}"
+    )
+    page = admin_client.get(response["Location"])
+    assert list(page.context["cl"].result_list) == [mine]
+    chosen = next(s for s in page.context["cl"].filter_specs if s.title == "publisher")
+    assert chosen.value() == str(provider.pk)
+
+
+def test_an_old_provider_id_gives_way_to_a_publisher_in_the_same_link(admin_client):
+    provider, other = make_provider(), make_provider()
+    response = admin_client.get(
+        reverse(CHANGELIST), {"provider__id__exact": other.pk, "publisher": provider.pk}
+    )
+    assert response["Location"] == reverse(CHANGELIST) + f"?publisher={provider.pk}"
+
+
+def test_an_old_link_with_a_bad_provider_id_lists_nothing_instead_of_failing(admin_client):
+    make_article(status=Status.PENDING)
+    response = admin_client.get(reverse(CHANGELIST), {"provider__id__exact": "abc"}, follow=True)
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == []
+
+
+def test_the_old_provider_id_is_not_redirected_for_anonymous_visitors(client):
+    response = client.get(reverse(CHANGELIST), {"provider__id__exact": "1"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
 @pytest.mark.parametrize("column", [4, 5, 7, -4, -5, -7])
 def test_queue_sorts_by_every_score_column(admin_client, column):
     make_article(status=Status.PENDING, heat=5, quality=90)

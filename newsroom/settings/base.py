@@ -184,6 +184,10 @@ SEED_MAX_IMAGES = env.int("SEED_MAX_IMAGES", default=20)
 SEED_MAX_EXCERPT = env.int("SEED_MAX_EXCERPT", default=5000)
 # A publishedDateTime further ahead of the import than this is set to the import time.
 SEED_MAX_FUTURE_HOURS = env.int("SEED_MAX_FUTURE_HOURS", default=24)
+# Whether a seed's ``published: true`` publishes the article on its first import (true:
+# the feed is trusted, as it always was) or sends it to the review queue like any other
+# (false). Never applied to an article already stored: its status is the desk's.
+NEWSROOM_TRUST_FEED_PUBLISHED = env.bool("NEWSROOM_TRUST_FEED_PUBLISHED", default=True)
 
 LOGGING = {
     "version": 1,

@@ -65,6 +65,18 @@ def test_settings_a_server_reads(tmp_path):
     assert json.loads(result.stdout)[0] == 5
 
 
+@pytest.mark.parametrize(("value", "trusted"), [(None, True), ("false", False), ("true", True)])
+def test_trusting_the_feeds_published_is_read_from_the_environment(tmp_path, value, trusted):
+    snippet = (
+        "import django; django.setup(); from django.conf import settings;"
+        "print(settings.NEWSROOM_TRUST_FEED_PUBLISHED)"
+    )
+    overrides = {} if value is None else {"NEWSROOM_TRUST_FEED_PUBLISHED": value}
+    result = run(["-c", snippet], production_env(tmp_path, **overrides))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(trusted)
+
+
 def test_https_headers_behind_a_proxy(tmp_path):
     env = production_env(
         tmp_path, SECURE_PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO", SECURE_HSTS_PRELOAD="true"
