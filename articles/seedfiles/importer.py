@@ -15,7 +15,8 @@ How a run goes, chunk by chunk (``CHUNK_SIZE`` files):
 
 A new article is published when its file says ``published: true`` and
 ``settings.NEWSROOM_TRUST_FEED_PUBLISHED`` is on, pending otherwise; a file from
-Newsroom's own export restores the editor's decision it records (see ``writer``).
+Newsroom's own export, imported with ``restore_decisions``, restores the editor's decision
+it records (see ``writer``).
 
 Publishers and topics are cached for the run (``lookups``); the caches only learn what a
 committed transaction wrote. The same canonical URL twice in one run is an update of the
@@ -87,8 +88,13 @@ def import_seeds(
     progress=None,
     chunk_size=CHUNK_SIZE,
     should_stop=None,
+    restore_decisions=False,
 ) -> ImportResult:
     """Import seed files and folders; record the run as an ``ImportRun`` unless dry.
+
+    ``restore_decisions`` honours the editor decisions a Newsroom export records
+    (``newsroomStatus`` and the rest); otherwise they are ignored with a warning, so a
+    feed file cannot publish itself past the desk by carrying them.
 
     ``progress(done, total)`` is called after each chunk, ``should_stop()`` before each.
     A dry run checks every file as the module says and writes nothing at all, not even
@@ -100,7 +106,10 @@ def import_seeds(
     result = ImportResult(dry_run=dry_run)
     files = find_seed_files(paths, result.skipped)
     result.files_seen = len(files)
-    with _cycle_collector_paused(), SeedImporter(result) as importer:
+    with (
+        _cycle_collector_paused(),
+        SeedImporter(result, restore_decisions=restore_decisions) as importer,
+    ):
         try:
             for start in range(0, len(files), chunk_size):
                 if should_stop and should_stop():
@@ -170,12 +179,19 @@ def _cycle_collector_paused():
             gc.enable()
 
 
+IGNORED_DECISION = (
+    "carries Newsroom's decision keys (newsroomStatus): ignored; to restore an export's "
+    "decisions, import it with --restore-decisions"
+)
+
+
 class SeedImporter:
     """One import run, used as a context manager (it tunes the connection while it
     writes). Use ``import_seeds()``; this class holds the run's state."""
 
-    def __init__(self, result=None):
+    def __init__(self, result=None, *, restore_decisions=False):
         self.result = result or ImportResult()
+        self.restore_decisions = restore_decisions
         self.dry_run = self.result.dry_run
         self.dry_created = set()  # URLs of the articles rolled-back chunks created
         self.chunk_created = set()  # ... and the chunk being checked
@@ -240,6 +256,9 @@ class SeedImporter:
             self.result.warnings.extend(
                 SeedWarning(seed_file.name, message) for message in record.warnings
             )
+            if record.decision and not self.restore_decisions:
+                record.decision = None
+                self.result.warnings.append(SeedWarning(seed_file.name, IGNORED_DECISION))
             if record.url in batch_urls:
                 # The same article twice: write the first so the second updates it.
                 self._write_batch(batch)

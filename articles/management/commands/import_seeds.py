@@ -67,8 +67,14 @@ class Command(BaseCommand):
             help="Check every file and count what would change; write nothing at all "
             "(no articles, no import run record).",
         )
+        parser.add_argument(
+            "--restore-decisions",
+            action="store_true",
+            help="Restore the editor decisions a Newsroom export records (newsroomStatus, "
+            "newsroomPublishAt, newsroomModeratedAt); without it they are ignored.",
+        )
 
-    def handle(self, *args, paths, dry_run, verbosity, **options):
+    def handle(self, *args, paths, dry_run, restore_decisions, verbosity, **options):
         bar = None
         if verbosity >= 1 and self.stdout.isatty():
             bar = ProgressBar(self.stdout)
@@ -78,6 +84,7 @@ class Command(BaseCommand):
                 result = import_seeds(
                     paths,
                     dry_run=dry_run,
+                    restore_decisions=restore_decisions,
                     source="import_seeds command",
                     progress=self._progress(bar),
                     should_stop=lambda: self.stop_signal is not None,

@@ -14,6 +14,7 @@ from articles import moderation
 from articles.models import Article, ImportRun, StatusChange, Topic
 from articles.seedfiles import SeedDecision, build_record, export_seeds, import_seeds
 from articles.seedfiles.format import DECISION_KEYS, DECISION_STATUSES
+from articles.seedfiles.importer import IGNORED_DECISION
 from articles.seedfiles.writer import FEED_PUBLISHED_NOTE, RESTORED_NOTE
 from articles.urlnorm import canonical_url
 from providers.models import Provider, ProviderAlias
@@ -89,7 +90,7 @@ def test_decisions_survive_export_and_import_into_an_empty_database(tmp_path, mo
 
     export_seeds(tmp_path / "out")
     empty_the_database()
-    result = import_seeds([tmp_path / "out"])
+    result = import_seeds([tmp_path / "out"], restore_decisions=True)
 
     assert (result.created, result.updated, result.failed) == (7, 0, 0)
     assert decisions() == before
@@ -101,7 +102,7 @@ def test_each_restored_decision_is_in_the_history_dated_when_it_was_taken(tmp_pa
     decided_at = {n: article(n).moderated_at for n in range(1, 6)}
     export_seeds(tmp_path / "out")
     empty_the_database()
-    import_seeds([tmp_path / "out"])
+    import_seeds([tmp_path / "out"], restore_decisions=True)
 
     for n in range(1, 6):
         [change] = article(n).status_changes.all()
@@ -151,7 +152,7 @@ def test_a_rejected_or_scheduled_article_no_editor_dated_still_exports_its_statu
     assert record["newsroomStatus"] == "rejected" and "newsroomModeratedAt" not in record
     empty_the_database()
     started = timezone.now()
-    import_seeds([tmp_path / "out"])
+    import_seeds([tmp_path / "out"], restore_decisions=True)
 
     restored = Article.objects.get(url=rejected.url)
     assert restored.status == Status.REJECTED
@@ -177,7 +178,7 @@ def test_an_export_restores_decisions_where_the_feed_is_not_trusted(tmp_path, mo
     before = decisions()
     export_seeds(tmp_path / "out")
     empty_the_database()
-    import_seeds([tmp_path / "out"])
+    import_seeds([tmp_path / "out"], restore_decisions=True)
     after = decisions()
     # The feed's own "published" (article 6, no editor decision) is the desk's to review.
     assert after.pop(url_of(6))[0] == Status.PENDING
@@ -195,7 +196,7 @@ def test_an_export_restores_a_decision_onto_an_article_only_the_feed_has_set(tmp
     import_seeds([feed])  # the feed comes back first: published, by the feed
     assert article(1).status == Status.PUBLISHED and article(1).moderated_at is None
 
-    result = import_seeds([tmp_path / "out"])
+    result = import_seeds([tmp_path / "out"], restore_decisions=True)
 
     assert (result.created, result.updated, result.failed) == (0, 1, 0)
     restored = article(1)
@@ -213,7 +214,7 @@ def test_a_stale_export_never_undoes_a_later_decision(tmp_path):
     moderation.publish([article(1)], editor, note="changed my mind")
     Article.objects.update(content_hash="")  # make the export count as changed
 
-    result = import_seeds([tmp_path / "out"])
+    result = import_seeds([tmp_path / "out"], restore_decisions=True)
 
     assert result.updated == 1
     assert article(1).status == Status.PUBLISHED
@@ -223,9 +224,9 @@ def test_a_stale_export_never_undoes_a_later_decision(tmp_path):
 def test_importing_the_same_export_again_changes_nothing(tmp_path, moderated):
     export_seeds(tmp_path / "out")
     empty_the_database()
-    import_seeds([tmp_path / "out"])
+    import_seeds([tmp_path / "out"], restore_decisions=True)
     before, history = decisions(), StatusChange.objects.count()
-    result = import_seeds([tmp_path / "out"])
+    result = import_seeds([tmp_path / "out"], restore_decisions=True)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 7)
     assert decisions() == before
     assert StatusChange.objects.count() == history
@@ -233,7 +234,7 @@ def test_importing_the_same_export_again_changes_nothing(tmp_path, moderated):
 
 def test_a_hand_written_decision_without_a_time_is_dated_by_the_import(tmp_path):
     record = seed_record(1, newsroomStatus="rejected")
-    result = import_seeds([write_seed(tmp_path, "1.txt", record)])
+    result = import_seeds([write_seed(tmp_path, "1.txt", record)], restore_decisions=True)
     assert result.created == 1
     rejected = article(1)
     assert rejected.status == Status.REJECTED
@@ -243,7 +244,7 @@ def test_a_hand_written_decision_without_a_time_is_dated_by_the_import(tmp_path)
 
 def test_decision_keys_win_over_published(tmp_path):
     record = seed_record(1, published=True, newsroomStatus="pending")
-    import_seeds([write_seed(tmp_path, "1.txt", record)])
+    import_seeds([write_seed(tmp_path, "1.txt", record)], restore_decisions=True)
     assert article(1).status == Status.PENDING
     assert not Article.objects.published().exists()
 
@@ -339,6 +340,30 @@ def test_the_command_prints_a_bad_decision_as_file_line_reason(tmp_path):
         f"{path}:{line}: newsroomStatus must be pending, published or rejected, not 'live'"
     )
     assert not Article.objects.exists()
+
+
+@override_settings(NEWSROOM_TRUST_FEED_PUBLISHED=False)
+def test_a_feed_file_cannot_publish_itself_with_decision_keys(tmp_path):
+    """A hostile feed that writes Newsroom's keys gets no further than the queue: they
+    count only when the import is told it restores an export."""
+    record = seed_record(1, published=True, newsroomStatus="published")
+    path = write_seed(tmp_path, "1.txt", record)
+    result = import_seeds([path])
+
+    assert (result.created, result.failed) == (1, 0)
+    assert article(1).status == Status.PENDING and article(1).moderated_at is None
+    assert not Article.objects.published().exists()
+    assert [str(w) for w in result.warnings] == [f"{path}: {IGNORED_DECISION}"]
+
+
+def test_the_command_restores_decisions_only_when_asked(tmp_path):
+    write_seed(tmp_path, "1.txt", seed_record(1, published=True, newsroomStatus="rejected"))
+    call_command("import_seeds", str(tmp_path), verbosity=0)
+    assert article(1).status == Status.PUBLISHED  # the feed's published: the keys ignored
+
+    Article.objects.all().delete()
+    call_command("import_seeds", str(tmp_path), "--restore-decisions", verbosity=0)
+    assert article(1).status == Status.REJECTED
 
 
 # --- trusting the feed's "published" --------------------------------------------------
