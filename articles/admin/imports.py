@@ -118,11 +118,13 @@ class ImportRunAdmin(SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
         if upload.skipped:
             shown = ", ".join(upload.skipped[:SKIPPED_SHOWN])
             more = len(upload.skipped) - SKIPPED_SHOWN
-            messages.info(
-                request,
-                f"Skipped {len(upload.skipped)} entries that are not seed files (.txt): "
-                f"{shown}{f' and {more} more' if more > 0 else ''}.",
+            what = (
+                "1 entry that is not a seed file"
+                if len(upload.skipped) == 1
+                else f"{len(upload.skipped)} entries that are not seed files"
             )
+            rest = f" and {more} more" if more > 0 else ""
+            messages.info(request, f"Skipped {what} (.txt): {shown}{rest}.")
         if self.has_view_permission(request, result.run):
             return redirect(reverse("admin:articles_importrun_change", args=[result.run.pk]))
         return redirect(reverse("admin:articles_importrun_upload"))
