@@ -164,6 +164,7 @@ def _name_as_uploaded(result, folder, names):
         )
     for line in (*result.failures, *result.warnings):
         line.file = line.file.removeprefix(prefix)
+    result.last_file = result.last_file.removeprefix(prefix)
     result.run.refresh_from_db()
 
 
@@ -241,7 +242,12 @@ class Unpacker:
                         f"{name} is over the limit for one seed file, "
                         f"{_limit(limits.max_file_bytes, 'SEED_MAX_BYTES')}."
                     )
-                out.write(chunk)
+                try:
+                    out.write(chunk)
+                except OSError as exc:  # a full disk, say: not the upload's fault
+                    raise UploadRefused(
+                        f"{name} cannot be unpacked here: {exc.strerror}; nothing was imported."
+                    ) from None
         self.paths.append(target)
 
     def _add_archive(self, name, upload):

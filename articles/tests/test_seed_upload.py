@@ -404,3 +404,24 @@ def test_the_page_states_the_limits(editor_client, settings):
     assert "At most 321 seed files" in page
     assert "20 MiB per upload" in page and "1 MiB for any one file" in page
     assert "<script>" not in page and "style=" not in page.split("<body")[1].split("footer")[0]
+
+
+def test_more_loose_files_than_django_parses_is_a_400_not_a_500(editor_client, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [upload(f"{n}.txt", seed_bytes(n)) for n in range(4)]
+    response = post(editor_client, *files)
+    assert response.status_code == 400
+    assert not ImportRun.objects.exists() and not Article.objects.exists()
+
+
+def test_an_entry_under_a_file_of_the_same_name_is_refused(editor_client):
+    archive = zip_bytes({"a.txt": seed_bytes(1), "a.txt/b.txt": seed_bytes(2)})
+    message = refused(editor_client, upload("clash.zip", archive))
+    assert "clash.zip/a.txt/b.txt cannot be unpacked" in message
+
+
+def test_the_upload_page_costs_a_fixed_number_of_queries(
+    editor_client, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(8):
+        assert editor_client.get(reverse(UPLOAD)).status_code == 200
