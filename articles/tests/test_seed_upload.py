@@ -94,6 +94,12 @@ def test_staff_without_the_permission_get_403(client):
     assert reverse(UPLOAD) not in changelist
 
 
+def test_the_desk_links_the_page_only_for_those_who_may_upload(client):
+    client.force_login(make_user("reader", perms=["articles.view_article"]))
+    desk = client.get(reverse("admin:index")).content.decode()
+    assert "Desk overview" in desk and reverse(UPLOAD) not in desk
+
+
 def test_editors_have_the_permission_and_find_the_page(client):
     editor = make_editor("alice")
     assert editor.has_perm("articles.import_seeds")
