@@ -254,17 +254,21 @@ class Unpacker:
         handle = upload.open("rb")
         entries, directory_size = _central_directory(handle, name)
         limits = self.limits
+        too_many = UploadRefused(
+            f"{name} lists more entries than an upload of at most {limits.max_files} "
+            "seed files (SEED_UPLOAD_MAX_FILES) may have; upload it in several parts."
+        )
         if entries > limits.max_entries or directory_size > limits.max_entries * (
             CENTRAL_ENTRY_BYTES
         ):
-            raise UploadRefused(
-                f"{name} lists more entries than an upload of at most {limits.max_files} "
-                "seed files (SEED_UPLOAD_MAX_FILES) may have; upload it in several parts."
-            )
+            raise too_many
         try:
             handle.seek(0)
             with zipfile.ZipFile(handle) as archive:
-                members = self._seed_members(name, archive.infolist())
+                infos = archive.infolist()
+                if len(infos) > limits.max_entries:  # the end record understated them
+                    raise too_many
+                members = self._seed_members(name, infos)
                 for info, relative in members:
                     member_name = f"{name}/{relative}"
                     self._write(

@@ -297,6 +297,16 @@ def test_an_archive_listing_too_many_entries_is_refused_before_it_is_read(
     assert "lists more entries" in message and "SEED_UPLOAD_MAX_FILES" in message
 
 
+def test_an_end_record_that_understates_the_entries_is_caught(editor_client, settings):
+    settings.SEED_UPLOAD_MAX_FILES = 2
+    archive = zip_bytes({f"junk/{n}.md": b"" for n in range(7)})
+    at = archive.rindex(b"PK\x05\x06")
+    for offset in (8, 10):  # entries on this disk, entries in all: claim 1
+        archive = archive[: at + offset] + (1).to_bytes(2, "little") + archive[at + offset + 2 :]
+    message = refused(editor_client, upload("s.zip", archive))
+    assert "lists more entries" in message
+
+
 def test_a_file_over_the_seed_size_limit_names_it(editor_client, settings):
     settings.SEED_MAX_BYTES = 1000
     big = seed_bytes(1, excerpt="word " * 400)

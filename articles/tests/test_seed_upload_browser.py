@@ -137,3 +137,19 @@ def test_a_choice_over_the_size_limit_is_flagged_before_it_is_sent(
     page.click("input[type=submit][value=Import]")
     assert page.url.endswith("/importrun/upload/") and not ImportRun.objects.exists()
     assert page.errors == []
+
+
+def test_the_page_fits_in_the_dark_theme_too(browser, live_server, artifacts_dir):
+    ensure_editors_group()
+    make_editor("night")
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, color_scheme="dark")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    log_in(page, live_server, "night")
+    page.goto(live_server.url + reverse("admin:articles_importrun_upload"))
+    page.click("input[type=submit][value=Import]")  # nothing chosen: the browser asks
+    assert page.evaluate("document.getElementById('id_files').validity.valueMissing")
+    fits(page, "admin-seed-upload-dark", artifacts_dir)
+    assert errors == []
+    context.close()
