@@ -192,3 +192,34 @@ class ScheduleForm(ModerationForm):
 
 class TopicChoiceForm(forms.Form):
     topic = forms.ModelChoiceField(queryset=Topic.objects.all())
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class SeedFilesField(forms.FileField):
+    """Several files from one ``<input type=file multiple>``, as a list."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".txt,.zip"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data, initial=None):
+        items = list(data) if isinstance(data, list | tuple) else [data] if data else []
+        if not items:
+            if self.required:
+                raise forms.ValidationError(self.error_messages["required"], code="required")
+            return []
+        single = super().clean
+        return [single(item, initial) for item in items]
+
+
+class SeedUploadForm(forms.Form):
+    """The desk's seed upload (``articles.uploads``): the checks beyond "a file was
+    chosen" are the upload's own, made while it is unpacked."""
+
+    files = SeedFilesField(
+        label="Seed files or zip archives",
+        error_messages={"required": "Choose at least one seed file (.txt) or zip archive."},
+    )

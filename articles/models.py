@@ -513,6 +513,9 @@ class ImportRun(models.Model):
         ordering = ["-started_at", "-id"]
         get_latest_by = "started_at"
         verbose_name = "import run"
+        # Uploading from the desk (articles.uploads): as strong as publishing, since a
+        # seed's ``published: true`` publishes a new article.
+        permissions = [("import_seeds", "Can import seed files from the desk")]
 
     def __str__(self):
         return f"Import of {self.started_at:%Y-%m-%d %H:%M}"

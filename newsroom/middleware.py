@@ -11,6 +11,7 @@ from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.gzip import GZipMiddleware
+from django.urls import NoReverseMatch, reverse
 
 
 class LimitRequestBodyMiddleware:
@@ -33,13 +34,28 @@ class LimitRequestBodyMiddleware:
         declared = request.META.get("CONTENT_LENGTH") or "0"
         if not declared.isascii() or not declared.isdigit():
             return HttpResponseBadRequest("Bad Content-Length.")
-        if int(declared) > settings.REQUEST_MAX_BYTES:
+        limit, setting = self.limit_for(request)
+        if int(declared) > limit:
             return HttpResponse(
-                f"Request bodies are limited to {settings.REQUEST_MAX_BYTES} bytes.",
+                f"Request bodies are limited to {limit} bytes ({setting}).",
                 status=413,
                 content_type="text/plain; charset=utf-8",
             )
         return self.get_response(request)
+
+    @staticmethod
+    def limit_for(request):
+        """(limit, setting name): ``REQUEST_MAX_BYTES``, or for a path named in
+        ``REQUEST_MAX_BYTES_BY_URL`` (the seed upload page) the setting it names. One
+        page gets the higher limit; every other path, its neighbours included, keeps
+        the general one."""
+        for url_name, setting in getattr(settings, "REQUEST_MAX_BYTES_BY_URL", {}).items():
+            try:
+                if request.path == reverse(url_name):
+                    return getattr(settings, setting), setting
+            except NoReverseMatch:
+                continue
+        return settings.REQUEST_MAX_BYTES, "REQUEST_MAX_BYTES"
 
 
 class RejectNulBytesMiddleware:

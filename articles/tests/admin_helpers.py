@@ -1,6 +1,7 @@
 """Users and requests for admin tests (the data itself comes from ``factories``)."""
 
 import importlib
+import pkgutil
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -39,5 +40,19 @@ def action_post(action, objects, **extra):
 
 def ensure_editors_group():
     """Re-run the group's data migration: transactional tests flush what migrations made."""
+    editor = SimpleNamespace(connection=connection)
     migration = importlib.import_module("articles.migrations.0002_editors_group")
-    migration.create_editors_group(apps, SimpleNamespace(connection=connection))
+    migration.create_editors_group(apps, editor)
+    # Later grants, found by name (their numbers change when branches merge).
+    for name in _migration_names("_import_seeds_permission"):
+        importlib.import_module(f"articles.migrations.{name}").grant_to_editors(apps, editor)
+
+
+def _migration_names(suffix):
+    import articles.migrations
+
+    return sorted(
+        module.name
+        for module in pkgutil.iter_modules(articles.migrations.__path__)
+        if module.name.endswith(suffix)
+    )

@@ -449,8 +449,9 @@ def test_editors_group_has_exactly_the_desk_permissions():
     assert "articles.change_article" in perms
     assert "articles.delete_article" not in perms
     assert "articles.add_importrun" not in perms
+    assert "articles.import_seeds" in perms
     assert not {p for p in perms if p.split(".")[0] in {"auth", "admin", "contenttypes"}}
-    assert len(perms) == 20
+    assert len(perms) == 21
 
 
 def test_editor_can_moderate_but_not_reach_users_or_groups(client):

@@ -174,7 +174,19 @@ SEED_MAX_BYTES = env.int("SEED_MAX_BYTES", default=1024 * 1024)
 # larger than a logo may be (2 MB) goes to a temporary file until its form refuses it.
 REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A loose seed file (at most SEED_MAX_BYTES) stays in memory; a larger zip goes to a
+# temporary file, removed when the request ends.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 3 * 1024 * 1024
+# Seed files uploaded from the desk (articles/uploads.py). The upload page alone accepts a
+# body up to SEED_UPLOAD_MAX_BYTES (REQUEST_MAX_BYTES_BY_URL); every other path keeps
+# REQUEST_MAX_BYTES. Loose files per request stay at Django's DATA_UPLOAD_MAX_NUMBER_FILES
+# (100): more go in a zip, which may hold SEED_UPLOAD_MAX_FILES seed files of at most
+# SEED_MAX_BYTES each, SEED_UPLOAD_MAX_TOTAL_BYTES together once unpacked.
+SEED_UPLOAD_MAX_BYTES = env.int("SEED_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+SEED_UPLOAD_MAX_FILES = env.int("SEED_UPLOAD_MAX_FILES", default=1000)
+SEED_UPLOAD_MAX_TOTAL_BYTES = env.int("SEED_UPLOAD_MAX_TOTAL_BYTES", default=100 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FILES = 100
+REQUEST_MAX_BYTES_BY_URL = {"admin:articles_importrun_upload": "SEED_UPLOAD_MAX_BYTES"}
 # Per-file limits of the importer (articles/seedfiles/records.py ``Limits``): items past
 # these are dropped with a warning naming the setting; the file still imports.
 SEED_MAX_RELATED = env.int("SEED_MAX_RELATED", default=200)
