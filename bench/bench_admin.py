@@ -3,6 +3,7 @@
 Run from the project root (takes about a minute, writes only a temporary SQLite file):
 
     .venv/bin/python bench/bench_admin.py [--runs 15] [--db /tmp/newsroom-bench-admin.sqlite3]
+    .venv/bin/python bench/bench_admin.py --postgres postgres://postgres@127.0.0.1:5432/nr_bench_admin
 
 It migrates a fresh SQLite file, bulk-creates 1,000 articles (with publishers, topics and
 images), times each changelist variant through Django's test client logged in as a
@@ -30,14 +31,25 @@ PROVIDERS = 300
 TOPICS = 60
 
 
-def configure(db_path):
+def configure(db_path, postgres_url=None):
+    """A fresh database: the SQLite file at ``db_path``, or the PostgreSQL database
+    ``postgres_url`` names (dropped and created again)."""
     sys.path.insert(0, str(ROOT))
-    if db_path.exists():
-        db_path.unlink()
-    for suffix in ("-wal", "-shm"):
-        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    if postgres_url:
+        import psycopg
+
+        server, name = postgres_url.rsplit("/", 1)
+        with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = postgres_url
+    else:
+        if db_path.exists():
+            db_path.unlink()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+        os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings.dev"
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
     os.environ["DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver"
     # WhiteNoise notes that collectstatic has not run; irrelevant to these timings.
@@ -118,8 +130,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--db", type=Path, default=Path("/tmp/newsroom-bench-admin.sqlite3"))
+    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL database to (re)create")
     args = parser.parse_args()
-    configure(args.db)
+    configure(args.db, args.postgres)
 
     from django.contrib.auth import get_user_model
     from django.test import Client
