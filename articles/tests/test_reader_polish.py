@@ -1,6 +1,7 @@
 """Reader polish: images, the header search, canonical pages, times, excerpts, publisher
 pages, the navigation, feed images and dates, sitemap dates, the filter form, the lead."""
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -305,3 +306,13 @@ def test_the_front_page_query_count_does_not_grow_with_the_lead(
     cache.clear()
     with django_assert_max_num_queries(8):
         client.get(reverse("articles:article_list"))
+
+
+def test_an_article_page_dates_its_last_change_from_the_content(client):
+    days_ago = timezone.now().replace(microsecond=0) - timedelta(days=3)
+    article = make_article(published_at=days_ago)
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now())  # an import
+    body = client.get(article.get_absolute_url()).text
+    assert f'<meta property="article:modified_time" content="{days_ago.isoformat()}">' in body
+    data = json.loads(re.search(r'"application/ld\+json">(.*?)</script>', body, re.S).group(1))
+    assert data["dateModified"] == days_ago.isoformat()

@@ -155,7 +155,7 @@ class ArticleDetailView(DetailView):
             "url": canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
             "datePublished": article.published_at.isoformat(),
-            "dateModified": article.updated_at.isoformat(),
+            "dateModified": article.content_changed_at.isoformat(),
             "publisher": publisher,
             "author": publisher,
             "isBasedOn": safe_url(article.url) or None,
