@@ -6,19 +6,31 @@ URLconf a scope's route in every format. Every scope starts from
 ``Article.objects.published()``. The ``secured`` body is never read. Items are bounded
 (``FEED_ITEMS``) and so are their excerpts (``clip``).
 
-``django.contrib.syndication`` sets ``Last-Modified`` from the newest item date (here the
-later of an article's last change and its scheduled time); ``ConditionalGetMiddleware``
-adds an ``ETag`` from the body and answers ``If-None-Match``/``If-Modified-Since`` with 304.
+Dates. An entry's ``updated`` (Atom) and ``date_modified`` (JSON Feed) is
+``Article.content_changed_at``: the publisher's date, or later when an editor published it
+or its scheduled time came; an import rewriting the row does not move it. The feed's own
+date (Atom's feed-level ``updated`` and the ``Last-Modified`` header, which
+``ConditionalGetMiddleware`` answers ``If-Modified-Since`` with) is the last change of any
+of its rows, the later of ``updated_at`` and the scheduled time, so a newly imported story
+with an old date still makes the feed newer. ``ConditionalGetMiddleware`` also adds an
+``ETag`` from the body.
+
+Images. RSS and Atom carry an article's lead image as an enclosure, JSON Feed as
+``image``: the same image its page shows (``articles.images``), as an absolute URL.
 """
+
+import copy
+import mimetypes
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.urls import path, reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import escape
 
 from . import counts
+from .images import absolute_image_url
 from .merging import redirect_to_survivor
 from .models import Article
 from .templatetags.site_tags import clip, json_for_script, safe_url, xml_text
@@ -102,6 +114,19 @@ FORMATS = {"rss": RSSFeed, "atom": AtomFeed, "json": JSONFeed}
 class SiteFeed(Feed):
     """The newest published articles on the whole site."""
 
+    def get_feed(self, obj, request):
+        """The feed for one request, written by a copy of this instance (one instance
+        serves every request): the copy holds the request, for absolute image URLs, and
+        the rows' last change, which becomes the feed's own date."""
+        feed = copy.copy(self)
+        feed.request = request
+        feed.row_changes = []
+        feedgen = super(SiteFeed, feed).get_feed(obj, request)
+        if feed.row_changes:
+            last = max(feed.row_changes)
+            feedgen.latest_post_date = lambda: last
+        return feedgen
+
     def get_object(self, request, *args, **kwargs):
         return None
 
@@ -132,9 +157,22 @@ class SiteFeed(Feed):
         return item.published_at
 
     def item_updateddate(self, item):
-        if item.publish_at and item.publish_at > item.updated_at:
-            return item.publish_at
-        return item.updated_at
+        row_change = max(item.updated_at, item.publish_at or item.updated_at)
+        self.row_changes.append(row_change)
+        return item.content_changed_at
+
+    def item_image(self, item):
+        """The lead image's absolute URL, or "" when there is none readers may see."""
+        image = item.lead_image
+        return absolute_image_url(self.request, image.url) if image else ""
+
+    def item_enclosures(self, item):
+        url = self.item_image(item)
+        if not url or self.feed_type is JSONFeed:
+            return []
+        mime_type = mimetypes.guess_type(url.split("?")[0])[0] or "image/jpeg"
+        # The size is unknown without fetching the image; RSS asks for one, 0 says so.
+        return [Enclosure(url, "0", mime_type)]
 
     def item_author_name(self, item):
         return item.provider.name
@@ -148,11 +186,10 @@ class SiteFeed(Feed):
     def item_extra_kwargs(self, item):
         if self.feed_type is not JSONFeed:
             return {}
-        image = item.lead_image
         return {
             "text": clip(item.excerpt),
             "external_url": safe_url(item.url) or None,
-            "image": (safe_url(image.url) or None) if image else None,
+            "image": self.item_image(item) or None,
         }
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import connections, models
 from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models.functions import Coalesce, Greatest, Lower
 from django.urls import reverse
 from django.utils import timezone
 
@@ -312,6 +312,23 @@ class Article(models.Model):
             self.status == self.Status.PUBLISHED
             and self.publish_at is not None
             and self.publish_at > timezone.now()
+        )
+
+    # When readers' copy of an article last changed: the publisher's own date, or later
+    # the time an editor published it or its scheduled time, never the import's time
+    # (an import touches every row it reads; ``updated_at`` records that). Feeds' entry
+    # dates and the sitemaps use it; ``content_changed_expression`` is its SQL twin.
+    @property
+    def content_changed_at(self):
+        times = [self.published_at, self.moderated_at, self.publish_at]
+        return max(t for t in times if t is not None)
+
+    @staticmethod
+    def content_changed_expression():
+        return Greatest(
+            "published_at",
+            Coalesce("moderated_at", "published_at"),
+            Coalesce("publish_at", "published_at"),
         )
 
     @property

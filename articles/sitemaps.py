@@ -5,8 +5,12 @@ and every page of a section costs the same however big the site is:
 
 - articles are split into pages by id (:class:`IdRangePaginator`), each page one indexed
   range of at most ``ARTICLES_PER_PAGE`` ids, so neither a page nor the index counts or
-  skips over the table; the index's last-modified date is read once per content version;
+  skips over the table;
 - topics and publishers come from ``articles.counts`` (once per content version).
+
+An article's ``lastmod`` is ``Article.content_changed_at`` (when readers' copy changed, not
+when an import last touched the row); every section's date in the index is the newest of
+those, read once per content version.
 """
 
 import math
@@ -27,6 +31,8 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_LIMIT = 1000
 ARTICLES_PER_PAGE = 1000
 ROWS_PER_PAGE = 1000
+# What ``Article.content_changed_at`` reads, besides the slug for the URL.
+CONTENT_DATE_FIELDS = ("slug", "published_at", "moderated_at", "publish_at")
 
 
 class IdRangePage:
@@ -79,20 +85,31 @@ class ArticleSitemap(Sitemap):
     limit = ARTICLES_PER_PAGE
 
     def items(self):
-        return Article.objects.published().only("slug", "published_at", "updated_at").newest_first()
+        return Article.objects.published().only(*CONTENT_DATE_FIELDS).newest_first()
 
     @property
     def paginator(self):
         return IdRangePaginator(self.items(), self.limit)
 
     def lastmod(self, article):
-        return article.updated_at
+        return article.content_changed_at
 
     def get_latest_lastmod(self):
-        return counts.memo(
-            "sitemap:articles:lastmod",
-            lambda: Article.objects.published().aggregate(last=Max("updated_at"))["last"],
-        )
+        return latest_content_change()
+
+
+def latest_content_change():
+    """The newest ``Article.content_changed_at`` readers may see, once per content version.
+
+    Every section of the index reads it: a topic's or a publisher's page changes when one
+    of its articles does.
+    """
+    return counts.memo(
+        "sitemap:content:lastmod",
+        lambda: Article.objects.published().aggregate(
+            last=Max(Article.content_changed_expression())
+        )["last"],
+    )
 
 
 class RowSitemap(Sitemap):
@@ -109,6 +126,9 @@ class RowSitemap(Sitemap):
 
     def location(self, key):
         return reverse(self.url_name, kwargs={self.url_kwarg: key})
+
+    def get_latest_lastmod(self):
+        return latest_content_change()
 
 
 class TopicSitemap(RowSitemap):
@@ -133,12 +153,12 @@ class NewsSitemap(Sitemap):
         return (
             Article.objects.published()
             .filter(published_at__gte=since)
-            .only("slug", "title", "published_at", "updated_at")
+            .only("title", *CONTENT_DATE_FIELDS)
             .newest_first()[:NEWS_LIMIT]
         )
 
     def lastmod(self, article):
-        return article.updated_at
+        return article.content_changed_at
 
 
 SITEMAPS = {

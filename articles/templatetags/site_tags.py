@@ -2,10 +2,13 @@
 
 import json
 import re
+from datetime import UTC
+from zoneinfo import ZoneInfo
 
 from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -20,6 +23,8 @@ _JSON_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u
 EXCERPT_CHARS = 600
 ELLIPSIS = "\u2026"
 _LAST_SPACE = re.compile(r"\s+\S*$")
+# The feed marks a shortened excerpt with a spaced " ..." (or "…"); readers see "…".
+_FEED_ELLIPSIS = re.compile(r"[\s.,;:]*(?:\.{3,}|\u2026)\s*$")
 
 
 @register.filter
@@ -39,15 +44,25 @@ def safe_url(value):
     return ""
 
 
+@register.filter(name="image_src")
+def image_src_filter(value):
+    """The URL to give ``<img src>`` for an image or logo URL (``articles.images``)."""
+    from articles.images import image_src
+
+    return image_src(value)
+
+
 @register.filter
 def clip(value, limit=EXCERPT_CHARS):
     """``value`` in at most ``limit`` characters: cut on a word boundary, then "…".
 
-    A word longer than half the limit is cut where the limit falls. A feed can send a
+    A word longer than half the limit is cut where the limit falls. The feed's own mark
+    of a cut, a trailing " ...", becomes the same "…". A feed can send a
     megabyte of excerpt; every page and feed shows at most this much of it.
     """
     if not isinstance(value, str):
         return value
+    value = _FEED_ELLIPSIS.sub(ELLIPSIS, value)
     limit = int(limit)
     if len(value) <= limit:
         return value
@@ -87,6 +102,47 @@ def json_ld(data):
 @register.simple_tag
 def site_name():
     return settings.NEWSROOM_SITE_NAME
+
+
+# The header's sections: the index page each opens, and the pages that belong to it.
+NAV_SECTIONS = {
+    "latest": ("articles:article_list", ()),
+    "topics": ("articles:topic_list", ("articles:topic_detail",)),
+    "publishers": ("providers:provider_list", ("providers:provider_detail",)),
+}
+
+
+@register.simple_tag(takes_context=True)
+def nav_current(context, section):
+    """`` aria-current`` for a header link: "page" on the section's own index, "true" on
+    a page inside the section (a topic, a publisher), nothing elsewhere."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    view_name = getattr(match, "view_name", None)
+    index, inside = NAV_SECTIONS[section]
+    if view_name == index:
+        return mark_safe(' aria-current="page"')
+    if view_name in inside:
+        return mark_safe(' aria-current="true"')
+    return ""
+
+
+def site_time_zone():
+    """The zone readers' pages give times in: ``settings.NEWSROOM_SITE_TIME_ZONE``."""
+    return ZoneInfo(settings.NEWSROOM_SITE_TIME_ZONE)
+
+
+@register.simple_tag
+def site_time(value, fmt="j M Y, H:i"):
+    """``<time>`` for ``value`` on the site's clock, its zone named ("1 Dec 2026, 14:00
+    GMT"), and the same instant in UTC in ``datetime``."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value, site_time_zone())
+    return format_html(
+        '<time datetime="{}">{}</time>',
+        timezone.localtime(value, UTC).isoformat(),
+        dateformat.format(local, f"{fmt} T"),
+    )
 
 
 @register.simple_tag(takes_context=True)

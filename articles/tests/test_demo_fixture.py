@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import F
 
-from articles.models import Article, RelatedLink, Topic
+from articles.models import Article, ArticleImage, RelatedLink, Topic
 from articles.seedfiles import import_seeds
 from providers.models import Provider, ProviderAlias
 
@@ -55,3 +55,32 @@ def test_demo_fixture_is_in_step_with_the_demo_seeds():
 
     assert (result.created, result.updated, result.failed) == (0, 0, 0)
     assert result.unchanged == len(list(SEEDS.glob("*.txt")))
+
+
+def test_every_demo_image_is_a_local_file_of_the_size_its_seed_states():
+    """The demo works offline: each image and logo its seeds name is a committed file under
+    static/demo-images/ (rebuilt by fixtures/make_demo_seeds.py), as large as stated."""
+    from django.contrib.staticfiles import finders
+    from PIL import Image
+
+    from articles.images import DEMO_IMAGE_BASE, DEMO_STATIC_DIR
+
+    import_seeds([SEEDS])
+    images = [
+        *ArticleImage.objects.values_list("url", "width", "height"),
+        *RelatedLink.objects.exclude(image_url="").values_list(
+            "image_url", "image_width", "image_height"
+        ),
+        *(
+            (url, 50, 50)
+            for url in Provider.objects.exclude(logo_url="").values_list("logo_url", flat=True)
+        ),
+    ]
+    assert len(images) > 80
+    for url, width, height in images:
+        assert url.startswith(DEMO_IMAGE_BASE), url
+        path = finders.find(DEMO_STATIC_DIR + url.removeprefix(DEMO_IMAGE_BASE))
+        assert path, f"{url} has no file under static/{DEMO_STATIC_DIR}"
+        with Image.open(path) as image:
+            assert image.size == (width, height), url
+            assert image.format == "WEBP"

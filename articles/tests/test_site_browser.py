@@ -106,7 +106,9 @@ def test_filter_by_topic_with_the_form(site_page, stories):
     assert titles and all(int(t.split()[1]) % 2 == 0 for t in titles)
     chip = page.get_by_role("link", name="Remove filter Topic: Computer Vision")
     assert chip.is_visible()
-    # With a filter on, the form stays open to show what is set.
+    # The form folds away again (the chip says what is set) and keeps the value.
+    assert not page.get_by_label("Topic", exact=True).is_visible()
+    assert page.get_by_text("(1 in use)").is_visible()
     assert page.get_by_label("Topic", exact=True).input_value() == "computer-vision"
     assert_accessible(page, "filtered list")
     chip.click()

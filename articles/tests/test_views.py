@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.templatetags.static import static
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -247,7 +248,7 @@ def test_article_page_shows_the_story(client, story):
     image = story.images.get()
     assert re.search(
         rf'<img src="{re.escape(image.url)}" alt="Cameras learn to see" width="800" '
-        r'height="450" loading="lazy"',
+        r'height="450" fetchpriority="high" decoding="async"',
         body,
     )
     assert '<a href="/topics/computer-vision/">Computer Vision</a>' in body
@@ -371,8 +372,12 @@ def test_hostile_text_is_inert(client, hostile, url):
 
 def test_hostile_title_cannot_leave_the_json_ld(client, hostile):
     body = client.get("/articles/hostile/").content.decode()
-    scripts = re.findall(r"<script\b", body)
-    assert len(scripts) == 1  # only the JSON-LD block itself
+    scripts = re.findall(r"<script\b[^>]*>", body)
+    # The JSON-LD block itself, and the site's one script file (no inline code).
+    assert scripts == [
+        f'<script src="{static("js/images.js")}" defer>',
+        '<script type="application/ld+json">',
+    ]
     data = json_ld(body)
     assert data["headline"] == HOSTILE_TITLE
     assert data["description"] == HOSTILE_EXCERPT

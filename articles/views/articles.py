@@ -17,6 +17,7 @@ from newsroom.paginators import bounded_count
 
 from ..editors import can_preview
 from ..filters import ArticleFilter
+from ..images import absolute_image_url
 from ..models import Article, RelatedLink
 from ..templatetags.site_tags import clip, safe_url
 from .mixins import FeedLinksMixin, WindowPaginationMixin
@@ -77,12 +78,26 @@ class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
             )
         return chips
 
+    def canonical_params(self):
+        sort = self.filterset.sort_key
+        return {} if sort == ArticleFilter.DEFAULT_SORT else {"sort": sort}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        active_filters = self.active_filters()
+        sort = self.filterset.sort_key
+        page = context["page_obj"]
         context.update(
             filterset=self.filterset,
-            active_filters=self.active_filters(),
-            sort=self.filterset.sort_key,
+            active_filters=active_filters,
+            sort=sort,
+            # The newest story leads the front page: page 1, unfiltered, newest first.
+            lead_story=(
+                page.number == 1
+                and not active_filters
+                and not self.filterset.errors
+                and sort == ArticleFilter.DEFAULT_SORT
+            ),
         )
         query = (self.filterset.form.cleaned_data.get("q") or "").strip()
         if query and not self.filterset.errors:
@@ -129,9 +144,8 @@ class ArticleDetailView(DetailView):
         home = safe_url(f"https://{provider.domain}/")
         if home:
             publisher["url"] = home
-        logo = safe_url(provider.display_logo_url)
+        logo = absolute_image_url(self.request, provider.display_logo_url)
         if logo:
-            logo = self.request.build_absolute_uri(logo)
             publisher["logo"] = {"@type": "ImageObject", "url": logo}
         data = {
             "@context": "https://schema.org",
@@ -141,7 +155,7 @@ class ArticleDetailView(DetailView):
             "url": canonical,
             "mainEntityOfPage": {"@type": "WebPage", "@id": canonical},
             "datePublished": article.published_at.isoformat(),
-            "dateModified": article.updated_at.isoformat(),
+            "dateModified": article.content_changed_at.isoformat(),
             "publisher": publisher,
             "author": publisher,
             "isBasedOn": safe_url(article.url) or None,
@@ -149,12 +163,12 @@ class ArticleDetailView(DetailView):
             "image": [
                 {
                     "@type": "ImageObject",
-                    "url": image.url,
+                    "url": url,
                     "width": image.width,
                     "height": image.height,
                 }
                 for image in article.images.all()
-                if safe_url(image.url)
+                if (url := absolute_image_url(self.request, image.url))
             ]
             or None,
         }
@@ -162,6 +176,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         canonical = self.request.build_absolute_uri(self.object.get_absolute_url())
+        lead_image = self.object.lead_image
         related = list(
             RelatedLink.objects.filter(article=self.object).shown_to_readers()[: RELATED_SHOWN + 1]
         )
@@ -171,7 +186,8 @@ class ArticleDetailView(DetailView):
             canonical_url=canonical,
             structured_data=self.structured_data(canonical),
             preview_reason=self.preview_reason(),
-            lead_image=self.object.lead_image,
+            lead_image=lead_image,
+            lead_image_url=absolute_image_url(self.request, lead_image.url) if lead_image else "",
         )
         return super().get_context_data(**kwargs)
 

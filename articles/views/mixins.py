@@ -1,5 +1,7 @@
 """What the reader's list pages share, one small mixin a concern."""
 
+from urllib.parse import urlencode
+
 from django.http import Http404
 from django.urls import reverse
 
@@ -23,6 +25,20 @@ class WindowPaginationMixin:
         number = page_number_from(self.request.GET.get(self.page_kwarg))
         page = paginate_without_count(queryset, number, page_size)
         return None, page, page.object_list, page.has_other_pages
+
+    def canonical_params(self):
+        """Query parameters other than the page that the canonical URL keeps."""
+        return {}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Page 2 is its own page, not a copy of page 1: its canonical link says so.
+        params = self.canonical_params()
+        page = context.get("page_obj")
+        if page is not None and page.number > 1:
+            params[self.page_kwarg] = page.number
+        context["canonical_query"] = f"?{urlencode(params)}" if params else ""
+        return context
 
 
 class FeedLinksMixin:

@@ -8,6 +8,7 @@ throttling and password rules live here so every environment runs with them.
 
 from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import environ
 from csp.constants import NONE, SELF
@@ -161,6 +162,10 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 # Newsroom's own settings.
 NEWSROOM_SITE_NAME = env.str("NEWSROOM_SITE_NAME", default="Newsroom")
+# The clock readers' pages give times on, its zone named beside each time (the desk has
+# its own, NEWSROOM_DESK_TIME_ZONE). Checked here, so a misspelt zone stops the start.
+NEWSROOM_SITE_TIME_ZONE = env.str("NEWSROOM_SITE_TIME_ZONE", default="Europe/London")
+ZoneInfo(NEWSROOM_SITE_TIME_ZONE)
 # Anonymous readers' pages come from the cache, invalidated on every change
 # (articles/pagecache.py); PAGE_CACHE_CDN_MAX_AGE adds s-maxage for a CDN in front.
 PAGE_CACHE_ENABLED = env.bool("PAGE_CACHE_ENABLED", default=True)
