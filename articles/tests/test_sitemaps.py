@@ -42,6 +42,7 @@ def site():
 def test_index_lists_every_section_including_news(client, site):
     assert locations(client, reverse("sitemap")) == [
         "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-stories.xml",
         "http://testserver/sitemap-topics.xml",
         "http://testserver/sitemap-publishers.xml",
         "http://testserver/sitemap-news.xml",
@@ -111,7 +112,8 @@ def test_article_sitemap_pages_by_id_range(client, monkeypatch):
 def test_sitemap_index_query_count_is_bounded(client, django_assert_max_num_queries):
     for _ in range(30):
         make_article(topics=[make_topic()])
-    with django_assert_max_num_queries(6):
+    # Two a section (its id range or keys, and its last change), and the content version.
+    with django_assert_max_num_queries(8):
         client.get(reverse("sitemap"))
     with django_assert_max_num_queries(2):
         client.get("/sitemap-publishers.xml")
