@@ -72,20 +72,18 @@ def one_per_story(articles):
     """``articles`` (published, in any order) keeping, of each story, only its reader's
     lead; articles in no story all stay.
 
-    Per row in a story: the story's row by key, one probe for the editor's lead, and one
-    walk of the story's published members on ``article_story_idx``: the cost follows the
-    rows shown and the stories' sizes, not the table.
+    A member is hidden when another published member beats it: the editor's lead, or one
+    that ranks above it. That is one correlated ``NOT EXISTS`` a row, on the row's story
+    (``article_story_idx``), never a pass over the table (a separate "is the editor's
+    lead visible" test would let PostgreSQL hash every published article for it).
     """
-    published = Article.objects.published()
-    lead_visible = Exists(published.filter(pk=OuterRef("story__lead_id")))
-    better = (
-        published.filter(story_id=OuterRef("story_id"))
+    beats = (
+        Article.objects.published()
+        .filter(story_id=OuterRef("story_id"))
         .annotate(**{f"_rank_{name}": _score(F(name)) for name in RANK_FIELDS})
-        .filter(_ranks_above_outer())
+        .filter(Q(pk=OuterRef("story__lead_id")) | _ranks_above_outer())
     )
-    return articles.filter(
-        Q(story__isnull=True) | Q(story__lead_id=F("pk")) | (~lead_visible & ~Exists(better))
-    )
+    return articles.filter(Q(story__isnull=True) | Q(story__lead_id=F("pk")) | ~Exists(beats))
 
 
 def visible_stories():
