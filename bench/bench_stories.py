@@ -4,6 +4,7 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \\
         .venv/bin/python bench/bench_stories.py                   # PostgreSQL
     .venv/bin/python bench/bench_stories.py --reuse               # time the last build again
+    .venv/bin/python bench/bench_stories.py --import-limit 10000  # import 10k, copy to 100k
 
 The data comes through the importer: ``bench/seedgen.py`` writes 1,000 and 100,000 seed
 files and ``import_seeds`` loads each set into its own database (two SQLite files under
@@ -17,6 +18,11 @@ built elsewhere, so this script then applies two deterministic rules, in SQL:
   number is not ``2 (mod 3)`` becomes one story (two thirds of the articles are in a
   story, and a tenth of those members are pending), and every fifth story names its
   second member as the editor's lead.
+
+On a busy machine importing 100,000 seeds takes most of an hour; ``--import-limit N``
+imports only the first N seed files of a size and grows the database past them by
+copying the imported articles with their images, topics and related links under new
+URLs, slugs and dates (``grow``), before the two rules above.
 
 Then ``ANALYZE``, and each page is rendered uncached (the page cache off, ``DEBUG`` off)
 through Django's test ``Client``, in ``--rounds`` alternations between the two sizes so
@@ -66,31 +72,97 @@ def fresh_database(url):
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def build(size, url, workdir):
-    """Seeds, import, decisions and stories for one size (in child processes)."""
+def build(size, url, workdir, import_limit=None):
+    """Seeds, import (and growth past ``import_limit``), decisions and stories for one size,
+    in child processes."""
     from bench.seedgen import generate
 
-    seeds = Path(workdir) / f"seeds-{size}"
+    imported = min(size, import_limit or size)
+    seeds = Path(workdir) / f"seeds-{imported}"
     started = time.perf_counter()
     if not seeds.exists():
-        generate(seeds, size)
-    print(f"  {size:>7,} seeds ready in {time.perf_counter() - started:.0f} s", flush=True)
+        generate(seeds, imported)
+    print(f"  {imported:>7,} seeds ready in {time.perf_counter() - started:.0f} s", flush=True)
     fresh_database(url)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "newsroom.settings.dev", "DATABASE_URL": url}
     env["DEBUG"] = "0"
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True
-    )
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "manage.py", "import_seeds", str(seeds), "-v", "0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
-    print(f"  {size:>7,} imported in {time.perf_counter() - started:.0f} s", flush=True)
-    subprocess.run(
-        [sys.executable, "bench/bench_stories.py", "--assign"], env=env, cwd=ROOT, check=True
+    subprocess.run([*manage, "import_seeds", str(seeds), "-v", "0"], env=env, cwd=ROOT, check=True)
+    print(f"  {imported:>7,} imported in {time.perf_counter() - started:.0f} s", flush=True)
+    script = [sys.executable, "bench/bench_stories.py"]
+    if imported < size:
+        subprocess.run([*script, "--grow", str(size)], env=env, cwd=ROOT, check=True)
+    subprocess.run([*script, "--assign"], env=env, cwd=ROOT, check=True)
+
+
+def grow(size):
+    """Copy the imported articles, with their images, topics and related links, under new
+    URLs and slugs (and dates a few weeks apart) until there are ``size``."""
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from articles.models import Article, ArticleImage, RelatedLink
+
+    started = time.perf_counter()
+    article_table = Article._meta.db_table
+    original = Article.objects.count()
+    last_id = Article.objects.order_by("-pk").values_list("pk", flat=True).first()
+    sqlite = connection.vendor == "sqlite"
+
+    def columns(model, skip=()):
+        return [
+            f.column
+            for f in model._meta.concrete_fields
+            if not f.primary_key and f.column not in skip
+        ]
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        for copy in range(1, -(-size // original)):
+            wanted = min(original, size - original * copy)
+            suffix = f"-copy-{copy}"
+            moved = (
+                f"datetime(published_at, '-{copy * 23} days')"
+                if sqlite
+                else f"published_at - interval '{copy * 23} days'"
+            )
+            changed = {
+                "url": f"url || '#{suffix}'",
+                "source_url": f"source_url || '#{suffix}'",
+                "slug": f"slug || '{suffix}'",
+                "published_at": moved,
+                "story_id": "NULL",
+            }
+            cols = columns(Article)
+            cursor.execute(
+                f"INSERT INTO {article_table} ({', '.join(cols)}) "
+                f"SELECT {', '.join(changed.get(c, c) for c in cols)} FROM {article_table} "
+                f"WHERE id <= %s ORDER BY id LIMIT %s",
+                [last_id, wanted],
+            )
+            pairs = (
+                f"FROM {article_table} a JOIN {article_table} n ON n.slug = a.slug || '{suffix}'"
+            )
+            for model, table in (
+                (ArticleImage, ArticleImage._meta.db_table),
+                (RelatedLink, RelatedLink._meta.db_table),
+                (None, Article.topics.through._meta.db_table),
+            ):
+                cols = columns(model, skip={"article_id"}) if model else ["topic_id"]
+                cursor.execute(
+                    f"INSERT INTO {table} (article_id, {', '.join(cols)}) "
+                    f"SELECT n.id, {', '.join('t.' + c for c in cols)} FROM {table} t "
+                    f"JOIN ({'SELECT a.id AS old, n.id AS id ' + pairs} "
+                    f"WHERE a.id <= %s) n ON n.old = t.article_id",
+                    [last_id],
+                )
+    print(
+        f"  grown from {original:,} to {Article.objects.count():,} articles in "
+        f"{time.perf_counter() - started:.0f} s",
+        flush=True,
     )
 
 
@@ -197,7 +269,13 @@ def main():
     parser.add_argument(
         "--keep-seeds", action="store_true", help="keep the seed files (for the other database)"
     )
+    parser.add_argument(
+        "--import-limit",
+        type=int,
+        help="import at most this many seeds a size, and grow past it by copying them",
+    )
     parser.add_argument("--assign", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--grow", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
 
     os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings.dev"
@@ -205,11 +283,13 @@ def main():
     os.environ["PAGE_CACHE_ENABLED"] = "0"
     if args.assign:
         return assign()
+    if args.grow:
+        return grow(args.grow)
     Path(args.workdir).mkdir(parents=True, exist_ok=True)
     databases = database_urls(args.workdir, args.sizes)
     if not args.reuse:
         for size, url in databases.items():
-            build(size, url, args.workdir)
+            build(size, url, args.workdir, args.import_limit)
         if not args.keep_seeds:
             for size in databases:
                 shutil.rmtree(Path(args.workdir) / f"seeds-{size}", ignore_errors=True)

@@ -235,6 +235,19 @@ def test_front_page_leads_with_the_next_best_when_the_lead_is_unpublished(client
     assert world["second"] in listed and world["lead"] not in listed
 
 
+def test_front_page_leads_with_the_editors_lead_while_it_is_published(client, world):
+    story = world["story"]
+    story.lead = world["second"]
+    story.save()
+    listed = list(client.get(reverse("articles:article_list")).context["article_list"])
+    assert world["second"] in listed and world["lead"] not in listed
+    story.lead = world["unseen"]["scheduled"]
+    story.save()
+    listed = list(client.get(reverse("articles:article_list")).context["article_list"])
+    assert world["lead"] in listed and world["second"] not in listed
+    assert world["unseen"]["scheduled"] not in listed
+
+
 @pytest.mark.parametrize("sort", ["newest", "heat", "quality"])
 def test_every_sort_groups_stories(client, world, sort):
     listed = list(
