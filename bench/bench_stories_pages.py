@@ -1,10 +1,10 @@
 """What the story pages cost at 1,000 and at 100,000 imported articles.
 
-    .venv/bin/python bench/bench_stories.py                       # SQLite
+    .venv/bin/python bench/bench_stories_pages.py                       # SQLite
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom_bench \\
-        .venv/bin/python bench/bench_stories.py                   # PostgreSQL
-    .venv/bin/python bench/bench_stories.py --reuse               # time the last build again
-    .venv/bin/python bench/bench_stories.py --import-limit 10000  # import 10k, copy to 100k
+        .venv/bin/python bench/bench_stories_pages.py                   # PostgreSQL
+    .venv/bin/python bench/bench_stories_pages.py --reuse               # time the last build again
+    .venv/bin/python bench/bench_stories_pages.py --import-limit 10000  # import 10k, copy to 100k
 
 The data comes through the importer: ``bench/seedgen.py`` writes 1,000 and 100,000 seed
 files and ``import_seeds`` loads each set into its own database (two SQLite files under
@@ -91,7 +91,7 @@ def build(size, url, workdir, import_limit=None):
     started = time.perf_counter()
     subprocess.run([*manage, "import_seeds", str(seeds), "-v", "0"], env=env, cwd=ROOT, check=True)
     print(f"  {imported:>7,} imported in {time.perf_counter() - started:.0f} s", flush=True)
-    script = [sys.executable, "bench/bench_stories.py"]
+    script = [sys.executable, "bench/bench_stories_pages.py"]
     if imported < size:
         subprocess.run([*script, "--grow", str(size)], env=env, cwd=ROOT, check=True)
     subprocess.run([*script, "--assign"], env=env, cwd=ROOT, check=True)
