@@ -1,6 +1,6 @@
 """RSS 2.0, Atom 1.0 and JSON Feed 1.1 of the newest published articles.
 
-One ``Feed`` class per scope (the site, a topic, a publisher) and one feed generator per
+One ``Feed`` class per scope (the site, a topic, a publisher, a story) and one feed generator per
 format; :func:`feed_view` puts a scope and a format together, :func:`feed_urls` gives the
 URLconf a scope's route in every format. Every scope starts from
 ``Article.objects.published()``. The ``secured`` body is never read. Items are bounded
@@ -30,6 +30,7 @@ from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, Syn
 from django.utils.html import escape
 
 from . import counts
+from .coverage import reader_lead, visible_stories
 from .images import absolute_image_url
 from .merging import redirect_to_survivor
 from .models import Article
@@ -232,6 +233,31 @@ class ProviderFeed(ScopeFeed):
 
     def description(self, obj):
         return f"The latest stories from {obj.name}."
+
+
+class StoryFeed(ScopeFeed):
+    """A story's published articles, newest first; a story readers cannot see is a 404."""
+
+    def get_object(self, request, slug):
+        return found_or_404(visible_stories().filter(slug=slug).first())
+
+    def articles(self, obj):
+        return Article.objects.published().filter(story=obj)
+
+    def title(self, obj):
+        return f"{self._coverage_title(obj)} · {settings.NEWSROOM_SITE_NAME}"
+
+    def description(self, obj):
+        return f"Full coverage of {self._coverage_title(obj)}."
+
+    def _coverage_title(self, obj):
+        """The editor's title, else the reader's lead's headline (``articles.coverage``)."""
+        if obj.title:
+            return obj.title
+        if not hasattr(obj, "_reader_lead_title"):
+            lead = reader_lead(obj)
+            obj._reader_lead_title = lead.title if lead else obj.slug
+        return obj._reader_lead_title
 
 
 def found_or_404(row):

@@ -6,6 +6,7 @@ and every page of a section costs the same however big the site is:
 - articles are split into pages by id (:class:`IdRangePaginator`), each page one indexed
   range of at most ``ARTICLES_PER_PAGE`` ids, so neither a page nor the index counts or
   skips over the table;
+- stories are paged by id the same way, each with the last change of what readers see of it;
 - topics and publishers come from ``articles.counts`` (once per content version).
 
 An article's ``lastmod`` is ``Article.content_changed_at`` (when readers' copy changed, not
@@ -18,12 +19,14 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max, Min
+from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from . import counts
+from .coverage import visible_stories
 from .models import Article
 
 NEWS_WINDOW = timedelta(hours=48)
@@ -33,6 +36,7 @@ ARTICLES_PER_PAGE = 1000
 ROWS_PER_PAGE = 1000
 # What ``Article.content_changed_at`` reads, besides the slug for the URL.
 CONTENT_DATE_FIELDS = ("slug", "published_at", "moderated_at", "publish_at")
+STORIES_PER_PAGE = 1000
 
 
 class IdRangePage:
@@ -43,7 +47,7 @@ class IdRangePage:
 
 class IdRangePaginator:
     """Page ``n`` holds the rows of ``queryset`` with the ``n``-th ``per_page`` ids, counted
-    from the lowest article id.
+    from the lowest id of its model's table.
 
     Pages hold at most ``per_page`` rows (fewer where ids went to unpublished or deleted
     articles), and there are as many as the range of ids needs: no ``COUNT``, no
@@ -56,7 +60,7 @@ class IdRangePaginator:
 
     @cached_property
     def id_range(self):
-        ids = Article.objects.aggregate(first=Min("pk"), last=Max("pk"))
+        ids = self.queryset.model.objects.aggregate(first=Min("pk"), last=Max("pk"))
         return ids["first"] or 1, ids["last"] or 0
 
     @property
@@ -112,6 +116,47 @@ def latest_content_change():
     )
 
 
+class StorySitemap(Sitemap):
+    """Stories readers may see, paged by id like articles; a story's last change is the
+    latest of its own (a title) and its published members' (nothing unpublished counts)."""
+
+    changefreq = "hourly"
+    limit = STORIES_PER_PAGE
+
+    def items(self):
+        last_member = (
+            Article.objects.published()
+            .filter(story=OuterRef("pk"))
+            .order_by()
+            .values("story")
+            .annotate(last=Max(Article.content_changed_expression()))
+            .values("last")
+        )
+        return (
+            visible_stories()
+            .annotate(member_lastmod=Subquery(last_member))
+            .only("slug", "updated_at")
+            .order_by("pk")
+        )
+
+    @property
+    def paginator(self):
+        return IdRangePaginator(self.items(), self.limit)
+
+    def lastmod(self, story):
+        return max(filter(None, (story.updated_at, story.member_lastmod)))
+
+    def get_latest_lastmod(self):
+        def compute():
+            # A visible story's own change, or its published members': one pass over the
+            # published members in a story.
+            latest = Greatest(Article.content_changed_expression(), "story__updated_at")
+            members = Article.objects.published().filter(story__isnull=False)
+            return members.aggregate(last=Max(latest))["last"]
+
+        return counts.memo("sitemap:stories:lastmod", compute)
+
+
 class RowSitemap(Sitemap):
     """The slugs or domains ``counts.index_keys(kind)`` gives, linked with ``url_name``."""
 
@@ -163,6 +208,7 @@ class NewsSitemap(Sitemap):
 
 SITEMAPS = {
     "articles": ArticleSitemap,
+    "stories": StorySitemap,
     "topics": TopicSitemap,
     "publishers": ProviderSitemap,
     "news": NewsSitemap,

@@ -6,7 +6,7 @@ from datetime import timedelta
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleImage, RelatedLink, Topic
+from articles.models import Article, ArticleImage, RelatedLink, Story, Topic
 from providers.models import Provider
 
 _seq = itertools.count(1)
@@ -65,3 +65,14 @@ def make_related(article, **fields):
     if "provider" not in fields:
         fields["provider"] = make_provider()
     return RelatedLink.objects.create(article=article, **fields)
+
+
+def make_story(*members, **fields):
+    """A story holding ``members`` (saved articles); title and lead empty unless given."""
+    fields.setdefault("slug", f"story-{next(_seq)}")
+    story = Story.objects.create(**fields)
+    if members:
+        Article.objects.filter(pk__in=[article.pk for article in members]).update(story=story)
+        for article in members:
+            article.story = story
+    return story

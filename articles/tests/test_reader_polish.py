@@ -255,6 +255,7 @@ def test_the_sitemap_index_dates_come_from_the_content(client):
         "sitemap-topics.xml": newest.isoformat(),
         "sitemap-publishers.xml": newest.isoformat(),
         "sitemap-news.xml": None,  # nothing in the last 48 hours
+        "sitemap-stories.xml": None,  # no stories
     }
     urls = ET.fromstring(client.get("/sitemap-articles.xml").content)
     lastmods = sorted(u.findtext(f"{SITEMAP}lastmod") for u in urls.iter(f"{SITEMAP}url"))

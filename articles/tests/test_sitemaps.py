@@ -42,6 +42,7 @@ def site():
 def test_index_lists_every_section_including_news(client, site):
     assert locations(client, reverse("sitemap")) == [
         "http://testserver/sitemap-articles.xml",
+        "http://testserver/sitemap-stories.xml",
         "http://testserver/sitemap-topics.xml",
         "http://testserver/sitemap-publishers.xml",
         "http://testserver/sitemap-news.xml",
@@ -112,8 +113,8 @@ def test_sitemap_index_query_count_is_bounded(client, django_assert_max_num_quer
     for _ in range(30):
         make_article(topics=[make_topic()])
     # Each section's date reads the content version once (from the row here, from Redis
-    # in production) and the newest change once per version.
-    with django_assert_max_num_queries(8):
+    # in production) and the newest change once per version; stories add their id range.
+    with django_assert_max_num_queries(10):
         client.get(reverse("sitemap"))
     with django_assert_max_num_queries(2):
         client.get("/sitemap-publishers.xml")

@@ -1,9 +1,9 @@
-"""``articles:`` routes: the front page, article and topic pages, and their feeds."""
+"""``articles:`` routes: the front page, article, topic and story pages, and their feeds."""
 
 from django.urls import path
 
 from .. import views
-from ..feeds import SiteFeed, TopicFeed, feed_urls
+from ..feeds import SiteFeed, StoryFeed, TopicFeed, feed_urls
 
 app_name = "articles"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("topics/", views.TopicListView.as_view(), name="topic_list"),
     path("topics/<slug:slug>/", views.TopicDetailView.as_view(), name="topic_detail"),
+    path("stories/<slug:slug>/", views.StoryDetailView.as_view(), name="story_detail"),
     *feed_urls("feeds/", SiteFeed, "feed"),
     *feed_urls("topics/<slug:slug>/feed/", TopicFeed, "topic_feed"),
+    *feed_urls("stories/<slug:slug>/feed/", StoryFeed, "story_feed"),
 ]

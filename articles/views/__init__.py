@@ -3,6 +3,7 @@
 - :mod:`.articles`: the front page (filters, sort order, pages), an article's page, its
   related coverage and robots.txt.
 - :mod:`.topics`: the topic index and a topic's page.
+- :mod:`.stories`: a story's page, "Full coverage" (``articles.coverage``).
 - :mod:`.publishers`: the publisher index and a publisher's page. They live here, not in
   ``providers``, because they join publishers with articles and ``providers`` depends on
   nothing in ``articles``; their URL names keep the ``providers:`` namespace.
@@ -17,6 +18,7 @@ never cached.
 
 from .articles import ArticleDetailView, ArticleListView, ArticleRelatedView, robots_txt
 from .publishers import ProviderDetailView, ProviderListView
+from .stories import StoryDetailView
 from .topics import TopicDetailView, TopicListView
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "ArticleRelatedView",
     "ProviderDetailView",
     "ProviderListView",
+    "StoryDetailView",
     "TopicDetailView",
     "TopicListView",
     "robots_txt",

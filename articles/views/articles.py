@@ -1,6 +1,7 @@
 """The front page, an article's page, its related coverage, and robots.txt.
 
-The front page is ``ArticleFilter`` over ``published().for_cards()``; an article's page
+The front page is ``ArticleFilter`` over ``published().for_cards()``, one card a story
+when no filter is set (``articles.coverage.one_per_story``); an article's page
 adds the first ``RELATED_SHOWN`` related links readers may see, and links to a paginated
 page of all of them. Staff may preview an unpublished article, and those pages are sent
 with no-cache headers.
@@ -15,6 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from newsroom.paginators import bounded_count
 
+from ..coverage import coverage_counts, one_per_story
 from ..editors import can_preview
 from ..filters import ArticleFilter
 from ..images import absolute_image_url
@@ -51,7 +53,25 @@ class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
         )
         if not self.filterset.is_valid():
             return Article.objects.none()
+        if self.grouped:
+            return one_per_story(self.filterset.qs)
         return self.filterset.qs
+
+    @property
+    def grouped(self):
+        """Stories are grouped (each once, led by its reader's lead, ``articles.coverage``)
+        on the unfiltered front page, in every sort order. A filter lists every matching
+        article on its own: a story's lead may not match it, and no match should vanish."""
+        data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        return not any(data.get(name) not in (None, "") for name in self.ACTIVE_FILTERS)
+
+    def add_coverage(self, articles):
+        """Give each card in a story its ``coverage`` (two grouped queries a page)."""
+        found = coverage_counts(article.story_id for article in articles)
+        for article in articles:
+            summary = found.get(article.story_id)
+            if summary and summary.more > 0:
+                article.coverage = summary
 
     def active_filters(self):
         if not self.filterset.is_valid():
@@ -99,6 +119,8 @@ class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
                 and sort == ArticleFilter.DEFAULT_SORT
             ),
         )
+        if self.filterset.is_valid() and self.grouped:
+            self.add_coverage(context["article_list"])
         query = (self.filterset.form.cleaned_data.get("q") or "").strip()
         if query and not self.filterset.errors:
             # "12 results for …", counted no further than SEARCH_COUNT_CAP.
@@ -118,6 +140,15 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         return articles_for(self.request.user).for_cards()
+
+    def story_coverage(self):
+        """The way to the article's story, for a published article whose story readers
+        see more of than this article: another member or outside coverage."""
+        article = self.object
+        if not article.story_id or not article.is_published():
+            return None
+        summary = coverage_counts([article.story_id]).get(article.story_id)
+        return summary if summary and summary.sources > 1 else None
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
@@ -188,6 +219,7 @@ class ArticleDetailView(DetailView):
             preview_reason=self.preview_reason(),
             lead_image=lead_image,
             lead_image_url=absolute_image_url(self.request, lead_image.url) if lead_image else "",
+            coverage=self.story_coverage(),
         )
         return super().get_context_data(**kwargs)
 
