@@ -48,7 +48,11 @@ article = published.order_by("-published_at").first()
 topic = Topic.objects.filter(articles__in=published).order_by("name").first()
 provider = Provider.objects.filter(articles__in=published).order_by("-id").first()
 rare = published.order_by("id").values_list("title", flat=True).first().split()[-1]
+from django.db.models import Count
+from articles.coverage import visible_stories
+story = visible_stories().annotate(size=Count("articles")).order_by("-size", "pk").first()
 print(json.dumps({"article": article.get_absolute_url(), "topic": topic.slug,
+    "story_url": story.get_absolute_url() if story else None,
     "topic_url": topic.get_absolute_url(), "provider": provider.domain,
     "provider_url": "/providers/%s/" % provider.domain, "rare": rare}))
 """
@@ -59,11 +63,13 @@ def pages(sample):
         ("trivial Django view", "/bench/trivial/"),
         ("front page", "/"),
         ("front page, sort=heat", "/?sort=heat"),
+        ("front page, sort=quality", "/?sort=quality"),
         ("front page, topic filter", f"/?topic={sample['topic']}"),
         ("front page, publisher filter", f"/?publisher={sample['provider']}"),
         ("search, rare word", f"/?q={sample['rare']}"),
         ("search, no match", "/?q=zzxqvnomatch"),
         ("article page", sample["article"]),
+        *([("story page", sample["story_url"])] if sample["story_url"] else []),
         ("topic page", sample["topic_url"]),
         ("publisher page", sample["provider_url"]),
         ("/topics/", "/topics/"),
@@ -309,6 +315,8 @@ def main():
                         " (cost ratio, goal ≤ 1.2)"
                     )
                     for label, row in results[kind, small, cache].items():
+                        if label not in results[kind, large, cache]:
+                            continue
                         large_rps = results[kind, large, cache][label][0]
                         print(f"  {label:30s} {row[0] / large_rps:6.2f}")
     finally:
