@@ -133,7 +133,7 @@ def current_version(cache=None, stored=None):
 # --- signals --------------------------------------------------------------------------
 
 # Models whose rows only the admin sees: saving them changes no reader page.
-_PRIVATE_MODELS = {"importrun", "importfailure", "statuschange", "contentversion"}
+_PRIVATE_MODELS = {"importrun", "importfailure", "statuschange", "contentversion", "storyterm"}
 
 
 def _on_change(sender, **kwargs):

@@ -39,7 +39,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleImage, RelatedLink, StatusChange, Topic
+from articles.models import Article, ArticleImage, RelatedLink, StatusChange, StoryTerm, Topic
+from articles.stories import cluster_articles
 from providers.models import Provider, ProviderAlias
 
 # Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
@@ -109,6 +110,7 @@ ANALYZED_MODELS = (
     Topic,
     Provider,
     ProviderAlias,
+    StoryTerm,
 )
 
 
@@ -239,6 +241,7 @@ class BatchWriter:
         if created:
             self._link_new_articles(created)
             written.unresolved_urls |= {article.url for article in created}
+        cluster_articles(article_ids.values())
         written.created = len(created)
         written.updated = len(existing)
         return written
