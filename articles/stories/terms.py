@@ -5,9 +5,10 @@ letters or more (digits kept: "6.1", "2020"), less the stop words, a plural ``s`
 possessive folded ("cameras" and "camera" are one term), from the headline (weight 2) and
 the first ``EXCERPT_CHARS`` of the excerpt (weight 1), at most ``MAX_TERMS``, headline
 first. A word written with a capital inside a sentence (not its first word, and not a
-headline in Title Case, where every word has one) is a *name*: a place, a person, an
-organisation. Distinct events told in the same words ("earthquake strikes off the coast
-of ...") differ in their names, so names are what the text evidence checks last.
+headline in Title Case, where every word has one), and never without, is a *name*: a
+place, a person, an organisation. Distinct events told in the same words ("earthquake
+strikes off the coast of ...") differ in their names, so names are what the text
+evidence checks last.
 """
 
 import re
@@ -57,29 +58,37 @@ def fold(word):
 
 
 def _words(text):
-    """``(word, is_name)`` for each word of ``text``, sentence by sentence."""
+    """``(word, capitalised)`` for each word of ``text``: True or False inside a sentence
+    in sentence case, None where a capital says nothing (a sentence's first word, a
+    headline in Title Case)."""
     for sentence in SENTENCE_END.split(text):
         words = WORD.findall(sentence)
         capitals = sum(1 for w in words if w[:1].isupper())
         title_case = len(words) > 3 and capitals >= 0.6 * len(words)
         for index, word in enumerate(words):
-            is_name = index > 0 and not title_case and word[:1].isupper() and not word.isupper()
-            yield word, is_name or (word.isupper() and len(word) > 1 and word.isalpha())
+            acronym = word.isupper() and len(word) > 1 and word.isalpha()
+            if acronym:
+                yield word, True
+            elif index == 0 or title_case:
+                yield word, None
+            else:
+                yield word, word[:1].isupper()
 
 
 def significant_terms(title, excerpt=""):
-    """``{term: Term}`` for a headline and an excerpt (see the module's docstring)."""
-    terms = {}
+    """``{term: Term}`` for a headline and an excerpt (see the module's docstring). A
+    term is a name when written with a capital wherever a capital means something, at
+    least once: "Bank" in "the Bank of England" is no name beside "the central bank"."""
+    terms, capitals = {}, {}
     for text, weight in ((title, 2), (excerpt[:EXCERPT_CHARS], 1)):
-        for word, is_name in _words(text):
+        for word, capitalised in _words(text):
             term = fold(word)
-            if len(term) < 3 or term in STOP_WORDS or fold(word.lower()) in STOP_WORDS:
+            if len(term) < 3 or term in STOP_WORDS:
                 continue
-            old = terms.get(term)
-            if old is None:
+            if term not in terms:
                 if len(terms) >= MAX_TERMS:
                     continue
-                terms[term] = Term(weight, is_name)
-            elif is_name and not old.is_name:
-                terms[term] = Term(old.weight, True)
-    return terms
+                terms[term] = weight
+            if capitalised is not None:
+                capitals[term] = capitals.get(term, True) and capitalised
+    return {term: Term(weight, capitals.get(term, False)) for term, weight in terms.items()}
