@@ -398,6 +398,7 @@ def _join(members, edges) -> ClusterResult:
             survivor = new_slugs[first] = story_slug(urls[first])
         assign[survivor] += articles
         moved.update({s: survivor for s in stories if s != survivor})
+    touched = [story for story in assign if isinstance(story, int)]
     if new_slugs:
         taken = set(
             Story.objects.filter(slug__in=list(new_slugs.values())).values_list("slug", flat=True)
@@ -425,8 +426,7 @@ def _join(members, edges) -> ClusterResult:
         )
         Story.objects.filter(pk__in=list(moved)).delete()
         result.merged = len(moved)
-    touched = [story for story in assign if isinstance(story, int)]
-    if touched and (whens or moved):
+    if touched:
         Story.objects.filter(pk__in=touched).update(updated_at=timezone.now())
     return result
 
