@@ -128,3 +128,14 @@ def test_the_demo_seeds_give_the_designed_story_clusters(tmp_path):
     assert found == designed
     assert len(found) == len(demo.CLUSTERS) == 14
     assert not Article.objects.filter(story=None).exists()
+
+
+def test_the_demo_fixture_loads_its_stories_and_load_demo_indexes_their_words():
+    from django.core.management import call_command
+
+    from articles.models import StoryTerm
+
+    call_command("load_demo", verbosity=0)
+    assert Story.objects.count() == 14
+    assert not Article.objects.filter(story=None).exists()
+    assert StoryTerm.objects.filter(term="facial").count() >= 4
