@@ -9,17 +9,20 @@ stories (a union, so a chain of evidence makes one story). Evidence, strongest f
    coverage, either way round.
 2. **A shared related URL** that is not a hub: listed by at most ``STORY_HUB_LINKS``
    articles (a homepage or a section page, listed by very many, joins nothing), and
-   on topic for both: the related item's headline or excerpt shares a significant word
-   with each article (the feed sometimes lists an unrelated item, a game guide under a
+   on topic for both: the related item's headline shares a significant word with each
+   article (the feed sometimes lists an unrelated item, a game guide under a
    police story: it joins nothing either).
 3. **Close headlines** within ``STORY_WINDOW_DAYS``: at least ``MIN_SHARED_TERMS``
    shared significant words, weighing at least ``MIN_TEXT_SCORE`` of the smaller
    article's words (headline words count double); words used by more than
-   ``STORY_TERM_CAP`` articles of the window are too common to count. When both
+   ``STORY_TERM_CAP`` articles of the window (or a tenth of them, when that is more
+   than ten) are too common to count, for or against. When both
    articles name places, people or organisations, they must share one: two earthquakes
    "off the coast of" Japan and of Chile are two stories.
 
-Hidden related links (an editor's judgement that they are not coverage) are no evidence.
+All three count only between articles published within ``STORY_WINDOW_DAYS`` of each
+other: coverage listed months apart is background, not the same event. Hidden related
+links (an editor's judgement that they are not coverage) are no evidence.
 
 **Cost.** A fixed number of queries per chunk whatever the size of the table, each
 through an index: related links by URL, articles by URL, terms by (term, date) within
@@ -62,7 +65,7 @@ from django.utils import timezone
 from articles.models import Article, RelatedLink, Story, StoryTerm
 from articles.pagecache import content_changed
 
-from .terms import Term, significant_terms
+from .terms import Term, headline_terms, significant_terms
 
 MIN_SHARED_TERMS = 3
 MIN_TEXT_SCORE = 0.5
@@ -72,6 +75,13 @@ MAX_IN_PARAMS = 10_000
 LOCK_KEY = 0x73746F72696573
 
 CITATION, SHARED_LINK, CLOSE_TEXT = 0, 1, 2
+# Every article has one StoryTerm row of this (empty) term: counting them in a range
+# tells how many articles a window holds, so "common" can mean a share of them.
+ARTICLE_MARK = ""
+# A word is common in a window when more of its articles than this share use it (and
+# more than MIN_COMMON), or more than settings.STORY_TERM_CAP.
+COMMON_SHARE = 0.1
+MIN_COMMON = 10
 
 
 class Member(NamedTuple):
@@ -81,6 +91,7 @@ class Member(NamedTuple):
     url: str
     story_id: int | None
     pinned: bool
+    published_at: object = None
 
 
 @dataclass
@@ -104,14 +115,24 @@ def cluster_articles(article_ids) -> ClusterResult:
     )
     members, dates, terms = {}, {}, {}
     for pk, url, title, excerpt, published_at, story_id, pinned in rows:
-        members[pk] = Member(pk, url, story_id, pinned)
+        members[pk] = Member(pk, url, story_id, pinned, published_at)
         dates[pk] = published_at
         terms[pk] = significant_terms(title, excerpt)
     write_terms(terms, dates)
-    edges = []
-    edges += _citations(members)
-    edges += _shared_links(members, terms)
-    edges += _close_texts(members, terms, dates)
+    window = timedelta(days=settings.STORY_WINDOW_DAYS)
+    links = list(
+        RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False).values_list(
+            "article_id", "url"
+        )
+    )
+    evidence = (
+        _citations(members, links)
+        + _shared_links(members, terms, links)
+        + _close_texts(members, terms, dates)
+    )
+    edges = [
+        edge for edge in evidence if abs(edge[3].published_at - edge[4].published_at) <= window
+    ]
     result = _join(members, edges)
     if result:
         content_changed()
@@ -129,11 +150,13 @@ def write_terms(terms, dates):
     """Replace the ``StoryTerm`` rows of the articles of ``terms``."""
     StoryTerm.objects.filter(article_id__in=list(terms)).delete()
     adapt = connection.ops.adapt_datetimefield_value
-    rows = [
-        (pk, term, adapt(dates[pk]), info.weight, info.is_name)
-        for pk, article_terms in terms.items()
-        for term, info in article_terms.items()
-    ]
+    rows = []
+    for pk, article_terms in terms.items():
+        when = adapt(dates[pk])
+        rows.append((pk, ARTICLE_MARK, when, 0, False))
+        rows += [
+            (pk, term, when, info.weight, info.is_name) for term, info in article_terms.items()
+        ]
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -160,41 +183,39 @@ def _edge(kind, a, b):
 # --- evidence --------------------------------------------------------------------------
 
 
-def _citations(members):
+def _citations(members, links):
     """Edges between our articles where one lists the other, either way round."""
-    ids = list(members)
     by_url = {member.url: member for member in members.values()}
     edges = []
     cited = defaultdict(list)
-    for article_id, url in RelatedLink.objects.filter(
-        article_id__in=ids, is_hidden=False
-    ).values_list("article_id", "url"):
+    for article_id, url in links:
         cited[url].append(article_id)
     urls = set(cited)
     for batch in _batches(urls):
-        for pk, url, story_id, pinned in Article.objects.filter(url__in=batch).values_list(
-            "id", "url", "story_id", "story_pinned"
+        for pk, url, story_id, pinned, when in Article.objects.filter(url__in=batch).values_list(
+            "id", "url", "story_id", "story_pinned", "published_at"
         ):
-            other = members.get(pk) or Member(pk, url, story_id, pinned)
+            other = members.get(pk) or Member(pk, url, story_id, pinned, when)
             edges += [_edge(CITATION, members[a], other) for a in cited[url] if a != pk]
     citing = RelatedLink.objects.filter(url__in=list(by_url), is_hidden=False).values_list(
-        "url", "article_id", "article__url", "article__story_id", "article__story_pinned"
+        "url",
+        "article_id",
+        "article__url",
+        "article__story_id",
+        "article__story_pinned",
+        "article__published_at",
     )
-    for url, pk, article_url, story_id, pinned in citing:
-        other = members.get(pk) or Member(pk, article_url, story_id, pinned)
+    for url, pk, article_url, story_id, pinned, when in citing:
+        other = members.get(pk) or Member(pk, article_url, story_id, pinned, when)
         if other.id != by_url[url].id:
             edges.append(_edge(CITATION, by_url[url], other))
     return edges
 
 
-def _shared_links(members, terms):
+def _shared_links(members, terms, links):
     """Edges between articles listing one related URL that is neither a hub nor off topic."""
     hub = settings.STORY_HUB_LINKS
-    own = defaultdict(set)  # url: chunk articles listing it
-    for article_id, url in RelatedLink.objects.filter(
-        article_id__in=list(members), is_hidden=False
-    ).values_list("article_id", "url"):
-        own[url].add(article_id)
+    own = {url for _, url in links}
     shared = []
     for batch in _batches(own):
         shared += [
@@ -210,24 +231,24 @@ def _shared_links(members, terms):
     sharers = defaultdict(list)  # url: [(Member, the item's words)]
     others = set()
     for batch in _batches(shared):
-        for url, pk, title, excerpt, article_url, story_id, pinned in RelatedLink.objects.filter(
+        for url, pk, title, *article in RelatedLink.objects.filter(
             url__in=batch, is_hidden=False
         ).values_list(
             "url",
             "article_id",
             "title",
-            "excerpt",
             "article__url",
             "article__story_id",
             "article__story_pinned",
+            "article__published_at",
         ):
-            member = members.get(pk) or Member(pk, article_url, story_id, pinned)
-            sharers[url].append((member, set(significant_terms(title, excerpt))))
+            member = members.get(pk) or Member(pk, *article)
+            sharers[url].append((member, headline_terms(title)))
             if pk not in members:
                 others.add(pk)
     words = {pk: set(article_terms) for pk, article_terms in terms.items()}
     for batch in _batches(others):
-        for pk, term in StoryTerm.objects.filter(article_id__in=batch).values_list(
+        for pk, term in StoryTerm.objects.filter(article_id__in=batch, weight__gt=0).values_list(
             "article_id", "term"
         ):
             words.setdefault(pk, set()).add(term)
@@ -247,21 +268,25 @@ def _close_texts(members, terms, dates):
     wanted = {term for article_terms in terms.values() for term in article_terms}
     if not wanted:
         return []
+    wanted.add(ARTICLE_MARK)
     low, high = min(dates.values()) - window, max(dates.values()) + window
-    # A word no more common than the cap in any one window is at most this common in the
-    # chunk's whole range (which spans several windows when the chunk spans months).
-    range_cap = cap * max(1, round((high - low) / (2 * window)))
     in_range = StoryTerm.objects.filter(published_at__range=(low, high))
-    fetch = []
+    counts = {}
     for batch in _batches(wanted):
-        fetch += [
-            term
-            for term, n in in_range.filter(term__in=batch)
+        counts.update(
+            in_range.filter(term__in=batch)
             .values("term")
             .annotate(n=Count("id"))
             .values_list("term", "n")
-            if n <= range_cap
-        ]
+        )
+    # Articles per window, on average over the chunk's range; a word used by more of them
+    # than the cap in a window is common there.
+    spans = max(1.0, (high - low) / (2 * window))
+    cap = min(cap, max(MIN_COMMON, COMMON_SHARE * counts.pop(ARTICLE_MARK, 0) / spans))
+    # A word no more common than the cap in any one window is at most this common in the
+    # chunk's whole range (which spans several windows when the chunk spans months).
+    range_cap = cap * max(1, round(spans))
+    fetch = [term for term, n in counts.items() if n <= range_cap]
     postings = defaultdict(list)  # term: sorted [(date, article id)]
     for batch in _batches(fetch):
         for pk, term, when in in_range.filter(term__in=batch).values_list(
@@ -271,10 +296,12 @@ def _close_texts(members, terms, dates):
     for entries in postings.values():
         entries.sort()
     # For each chunk article, the other articles sharing enough of its uncommon words.
-    shared_by = {}
+    shared_by, common = {}, {}
+    too_common = set(counts) - set(fetch)
     for pk, article_terms in terms.items():
         start, end = dates[pk] - window, dates[pk] + window
         counts = defaultdict(list)
+        common[pk] = set(too_common)
         for term in article_terms:
             entries = postings.get(term)
             if not entries:
@@ -282,6 +309,7 @@ def _close_texts(members, terms, dates):
             lo = bisect.bisect_left(entries, (start, 0))
             hi = bisect.bisect_right(entries, (end, float("inf")))
             if hi - lo > cap:
+                common[pk].add(term)
                 continue
             for _, other in entries[lo:hi]:
                 if other != pk:
@@ -290,14 +318,14 @@ def _close_texts(members, terms, dates):
     candidates = {o for found in shared_by.values() for o in found} - set(members)
     other_terms, others = defaultdict(dict), {}
     for batch in _batches(candidates):
-        for pk, term, weight, is_name in StoryTerm.objects.filter(article_id__in=batch).values_list(
-            "article_id", "term", "weight", "is_name"
-        ):
+        for pk, term, weight, is_name in StoryTerm.objects.filter(
+            article_id__in=batch, weight__gt=0
+        ).values_list("article_id", "term", "weight", "is_name"):
             other_terms[pk][term] = Term(weight, is_name)
-        for pk, url, story_id, pinned in Article.objects.filter(pk__in=batch).values_list(
-            "id", "url", "story_id", "story_pinned"
+        for pk, *article in Article.objects.filter(pk__in=batch).values_list(
+            "id", "url", "story_id", "story_pinned", "published_at"
         ):
-            others[pk] = Member(pk, url, story_id, pinned)
+            others[pk] = Member(pk, *article)
     edges = []
     for pk, found in shared_by.items():
         for other, shared in found.items():
@@ -306,16 +334,20 @@ def _close_texts(members, terms, dates):
             member = members.get(other) or others.get(other)
             if not theirs or member is None:
                 continue
-            if texts_close(mine, theirs, shared):
+            if texts_close(mine, theirs, shared, common[pk]):
                 edges.append(_edge(CLOSE_TEXT, members[pk], member))
     return edges
 
 
-def texts_close(mine, theirs, shared):
+def texts_close(mine, theirs, shared, common=frozenset()):
     """Whether two articles' terms (``{term: Term}``) tell one event, given the uncommon
-    ``shared`` terms (see the module's docstring, evidence 3)."""
+    ``shared`` terms and the ``common`` ones, which weigh nothing (see the module's
+    docstring, evidence 3)."""
     shared_weight = sum(min(mine[t].weight, theirs[t].weight) for t in shared)
-    smaller = min(sum(t.weight for t in mine.values()), sum(t.weight for t in theirs.values()))
+    smaller = min(
+        sum(info.weight for t, info in mine.items() if t not in common),
+        sum(info.weight for t, info in theirs.items() if t not in common),
+    )
     if not smaller or shared_weight / smaller < MIN_TEXT_SCORE:
         return False
     my_names = {t for t, info in mine.items() if info.is_name}

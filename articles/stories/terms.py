@@ -11,12 +11,13 @@ strikes off the coast of ...") differ in their names, so names are what the text
 evidence checks last.
 """
 
+import functools
 import re
 import unicodedata
 from typing import NamedTuple
 
-EXCERPT_CHARS = 300
-MAX_TERMS = 40
+EXCERPT_CHARS = 240
+MAX_TERMS = 24
 MAX_TERM_LENGTH = 40
 
 WORD = re.compile(r"[^\W_]+(?:[.’'-][^\W_]+)*")
@@ -46,6 +47,7 @@ class Term(NamedTuple):
     is_name: bool
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(word):
     """Lower case, accents off, curly apostrophes straight, a plural or possessive off."""
     word = unicodedata.normalize("NFKD", word.lower().replace("’", "'"))
@@ -92,3 +94,9 @@ def significant_terms(title, excerpt=""):
             if capitalised is not None:
                 capitals[term] = capitals.get(term, True) and capitalised
     return {term: Term(weight, capitals.get(term, False)) for term, weight in terms.items()}
+
+
+def headline_terms(title):
+    """The significant words of a headline, as a set (no weights, no names): what a
+    related item's headline is checked against."""
+    return {term for word in WORD.findall(title) if len(term := fold(word)) > 2} - STOP_WORDS
