@@ -7,7 +7,10 @@ sourceUrl files do not), lead images on most, provider logos (relative URLs) on 
 ``publishers`` publishers (400 unless told; the feed names about one per 20 files)
 seen under varying names, ``topics`` topics (6 unless told), and related items that
 cite other generated articles, repeat one another or point at the article itself, as
-the real feed's do. The same arguments give the same bytes. Files are written in the
+the real feed's do. With ``stories`` (``--stories 0.15``) that share of the files are
+further versions of an earlier event (headline words and names of its own, a date
+within five days, and, two times in three, citing an earlier version or the event's
+outside coverage). The same arguments give the same bytes. Files are written in the
 seed format of ``articles/seedfiles/format.py``.
 
     .venv/bin/python bench/seedgen.py OUTDIR --files 30000 --publishers 1500 --topics 40
