@@ -396,6 +396,21 @@ class StoryTerm(models.Model):
         return self.term
 
 
+class StoryWord(models.Model):
+    """How many articles use a word (``StoryTerm``), kept per imported chunk: a word too
+    common to tell one event from another is known without counting its rows."""
+
+    term = models.CharField(max_length=40, primary_key=True)
+    articles = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "story word"
+
+    def __str__(self):
+        return f"{self.term}: {self.articles}"
+
+
 class ArticleImage(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
     position = models.PositiveSmallIntegerField(default=0)

@@ -78,5 +78,16 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
+        migrations.CreateModel(
+            name="StoryWord",
+            fields=[
+                ("term", models.CharField(max_length=40, primary_key=True, serialize=False)),
+                ("articles", models.IntegerField(default=0)),
+            ],
+            options={
+                "verbose_name": "story word",
+                "ordering": ["term"],
+            },
+        ),
         migrations.RunPython(let_editors_edit_stories, migrations.RunPython.noop),
     ]

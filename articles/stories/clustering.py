@@ -14,9 +14,9 @@ stories (a union, so a chain of evidence makes one story). Evidence, strongest f
    police story: it joins nothing either).
 3. **Close headlines** within ``STORY_WINDOW_DAYS``: at least ``MIN_SHARED_TERMS``
    shared significant words, weighing at least ``MIN_TEXT_SCORE`` of the smaller
-   article's words (headline words count double); words used by more than
-   ``STORY_TERM_CAP`` articles of the window (or a tenth of them, when that is more
-   than ten) are too common to count, for or against. When both
+   article's words (headline words count double); a word used by a tenth of all
+   articles, by more than ``FETCH_CAP``, or by more than ``STORY_TERM_CAP`` articles
+   of the window is too common to count, for or against. When both
    articles name places, people or organisations, they must share one: two earthquakes
    "off the coast of" Japan and of Chile are two stories.
 
@@ -26,8 +26,9 @@ links (an editor's judgement that they are not coverage) are no evidence.
 
 **Cost.** A fixed number of queries per chunk whatever the size of the table, each
 through an index: related links by URL, articles by URL, terms by (term, date) within
-the window. A term's postings are counted first and fetched only if it is not common,
-so the rows read per chunk are bounded too.
+the window. How many articles use each word is kept in ``StoryWord`` (moved per chunk),
+and a word's rows are read only if it is not common, at most ``FETCH_CAP`` of them, so
+the rows read per chunk are bounded too.
 
 **Editors' decisions** (``articles.stories.editing``) are kept:
 
@@ -52,7 +53,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import NamedTuple
@@ -62,7 +63,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
-from articles.models import Article, RelatedLink, Story, StoryTerm
+from articles.models import Article, RelatedLink, Story, StoryTerm, StoryWord
 from articles.pagecache import content_changed
 
 from .terms import Term, headline_terms, significant_terms
@@ -78,10 +79,12 @@ CITATION, SHARED_LINK, CLOSE_TEXT = 0, 1, 2
 # Every article has one StoryTerm row of this (empty) term: counting them in a range
 # tells how many articles a window holds, so "common" can mean a share of them.
 ARTICLE_MARK = ""
-# A word is common in a window when more of its articles than this share use it (and
-# more than MIN_COMMON), or more than settings.STORY_TERM_CAP.
+# A word is common when this share of all articles use it (and more than MIN_COMMON),
+# or more than FETCH_CAP do (its rows are then never read), or more than
+# settings.STORY_TERM_CAP articles of an article's window.
 COMMON_SHARE = 0.1
 MIN_COMMON = 10
+FETCH_CAP = 2000
 
 
 class Member(NamedTuple):
@@ -147,7 +150,13 @@ def lock_stories():
 
 
 def write_terms(terms, dates):
-    """Replace the ``StoryTerm`` rows of the articles of ``terms``."""
+    """Replace the ``StoryTerm`` rows of the articles of ``terms``, and move the
+    ``StoryWord`` counts by the difference."""
+    delta = Counter()
+    for batch in _batches(terms):
+        delta.subtract(
+            StoryTerm.objects.filter(article_id__in=batch).values_list("term", flat=True)
+        )
     StoryTerm.objects.filter(article_id__in=list(terms)).delete()
     adapt = connection.ops.adapt_datetimefield_value
     rows = []
@@ -157,17 +166,36 @@ def write_terms(terms, dates):
         rows += [
             (pk, term, when, info.weight, info.is_name) for term, info in article_terms.items()
         ]
-    if not rows:
-        return
+        delta.update(article_terms.keys())
+        delta[ARTICLE_MARK] += 1
     quote = connection.ops.quote_name
-    meta = StoryTerm._meta
     columns = ("article_id", "term", "published_at", "weight", "is_name")
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(c) for c in columns)})"
+        f"INSERT INTO {quote(StoryTerm._meta.db_table)}"
+        f" ({', '.join(quote(c) for c in columns)})"
         f" VALUES ({', '.join(['%s'] * len(columns))})"
     )
+    words = quote(StoryWord._meta.db_table)
+    count_sql = (
+        f"INSERT INTO {words} (term, articles) VALUES (%s, %s)"
+        f" ON CONFLICT (term) DO UPDATE SET articles = {words}.articles + excluded.articles"
+    )
     with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+        if rows:
+            cursor.executemany(sql, rows)
+        changed = sorted((term, n) for term, n in delta.items() if n)
+        if changed:
+            cursor.executemany(count_sql, changed)
+
+
+def refresh_word_counts():
+    """Count every word's articles again from ``StoryTerm`` (after deletions, say)."""
+    terms, words = StoryTerm._meta.db_table, StoryWord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {words}")
+        cursor.execute(
+            f"INSERT INTO {words} (term, articles) SELECT term, COUNT(*) FROM {terms} GROUP BY term"
+        )
 
 
 def _batches(values):
@@ -273,20 +301,11 @@ def _close_texts(members, terms, dates):
     in_range = StoryTerm.objects.filter(published_at__range=(low, high))
     counts = {}
     for batch in _batches(wanted):
-        counts.update(
-            in_range.filter(term__in=batch)
-            .values("term")
-            .annotate(n=Count("id"))
-            .values_list("term", "n")
-        )
-    # Articles per window, on average over the chunk's range; a word used by more of them
-    # than the cap in a window is common there.
-    spans = max(1.0, (high - low) / (2 * window))
-    cap = min(cap, max(MIN_COMMON, COMMON_SHARE * counts.pop(ARTICLE_MARK, 0) / spans))
-    # A word no more common than the cap in any one window is at most this common in the
-    # chunk's whole range (which spans several windows when the chunk spans months).
-    range_cap = cap * max(1, round(spans))
-    fetch = [term for term, n in counts.items() if n <= range_cap]
+        counts.update(StoryWord.objects.filter(term__in=batch).values_list("term", "articles"))
+    # A word a tenth of all articles use (more than MIN_COMMON), or more than FETCH_CAP,
+    # is common everywhere: its rows are never read.
+    everywhere = min(FETCH_CAP, max(MIN_COMMON, COMMON_SHARE * counts.pop(ARTICLE_MARK, 0)))
+    fetch = [term for term, n in counts.items() if n <= everywhere]
     postings = defaultdict(list)  # term: sorted [(date, article id)]
     for batch in _batches(fetch):
         for pk, term, when in in_range.filter(term__in=batch).values_list(
@@ -474,6 +493,9 @@ def cluster_all(chunk_size=250, progress=None) -> ClusterResult:
     from django.db import transaction
 
     total = ClusterResult()
+    with transaction.atomic():
+        lock_stories()
+        refresh_word_counts()
     ids = list(Article.objects.order_by("published_at", "id").values_list("id", flat=True))
     for start in range(0, len(ids), chunk_size):
         with transaction.atomic():
