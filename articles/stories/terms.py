@@ -16,8 +16,8 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-EXCERPT_CHARS = 240
-MAX_TERMS = 24
+EXCERPT_CHARS = 160
+MAX_TERMS = 16
 MAX_TERM_LENGTH = 40
 
 WORD = re.compile(r"[^\W_]+(?:[.’'-][^\W_]+)*")
