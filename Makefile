@@ -27,7 +27,7 @@ serve: install
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Rebuild fixtures/demo.json from fixtures/seeds/ (after changing the seeds or the models)
-DEMO_MODELS := providers.provider providers.provideralias articles.topic articles.article \
+DEMO_MODELS := providers.provider providers.provideralias articles.topic articles.article articles.story \
 	articles.articleimage articles.relatedlink articles.statuschange \
 	articles.importrun articles.importfailure
 demo-fixture: install

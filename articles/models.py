@@ -338,6 +338,11 @@ class Article(models.Model):
         return images[0] if images else None
 
 
+class StoryManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
 class Story(models.Model):
     """One event as several publishers told it: our articles on it form its "full coverage".
 
@@ -361,6 +366,8 @@ class Story(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = StoryManager()
+
     class Meta:
         ordering = ["-updated_at", "-id"]
         verbose_name_plural = "stories"
@@ -373,6 +380,52 @@ class Story(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:story_detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class StoryTerm(models.Model):
+    """One significant word of an article's headline or excerpt lead, with its date: the
+    index through which the importer finds an article's look-alikes (``articles.stories``)
+    without reading the table. Rebuilt whenever the article is imported."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="story_terms")
+    term = models.CharField(max_length=40)
+    published_at = models.DateTimeField()
+    weight = models.PositiveSmallIntegerField(default=1, help_text="2 in the headline, 1 else.")
+    is_name = models.BooleanField(
+        default=False, help_text="Capitalised inside a sentence: a name, a place."
+    )
+
+    class Meta:
+        ordering = ["article", "term"]
+        verbose_name = "story term"
+        constraints = [
+            models.UniqueConstraint(fields=["article", "term"], name="storyterm_unique_term"),
+        ]
+        indexes = [
+            # Candidates: the articles with this word within the time window.
+            models.Index(fields=["term", "published_at"], name="storyterm_term_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.term
+
+
+class StoryWord(models.Model):
+    """How many articles use a word (``StoryTerm``), kept per imported chunk: a word too
+    common to tell one event from another is known without counting its rows."""
+
+    term = models.CharField(max_length=40, primary_key=True)
+    articles = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = "story word"
+
+    def __str__(self):
+        return f"{self.term}: {self.articles}"
 
 
 class ArticleImage(models.Model):

@@ -180,7 +180,14 @@ def current_version(cache=None):
 # --- signals --------------------------------------------------------------------------
 
 # Models whose rows only the admin sees: saving them changes no reader page.
-_PRIVATE_MODELS = {"importrun", "importfailure", "statuschange", "contentversion"}
+_PRIVATE_MODELS = {
+    "importrun",
+    "importfailure",
+    "statuschange",
+    "contentversion",
+    "storyterm",
+    "storyword",
+}
 
 
 def _on_change(sender, **kwargs):

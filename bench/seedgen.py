@@ -7,7 +7,10 @@ sourceUrl files do not), lead images on most, provider logos (relative URLs) on 
 ``publishers`` publishers (400 unless told; the feed names about one per 20 files)
 seen under varying names, ``topics`` topics (6 unless told), and related items that
 cite other generated articles, repeat one another or point at the article itself, as
-the real feed's do. The same arguments give the same bytes. Files are written in the
+the real feed's do. With ``stories`` (``--stories 0.15``) that share of the files are
+further versions of an earlier event (headline words and names of its own, a date
+within five days, and, two times in three, citing an earlier version or the event's
+outside coverage). The same arguments give the same bytes. Files are written in the
 seed format of ``articles/seedfiles/format.py``.
 
     .venv/bin/python bench/seedgen.py OUTDIR --files 30000 --publishers 1500 --topics 40
@@ -67,6 +70,8 @@ WORDS = [
     "suspects",
     "warrant",
 ]
+# Names of places for generated events (numbered, so each event's are its own).
+PLACES = ["Stratford", "Hefei", "Karachi", "Jezero", "Toronto", "Raleigh", "Leeds", "Chile"]
 TOPICS = ["AI", "Computer Vision", "Privacy", "Policing", "Surveillance", "Machine Learning"]
 PUBLISHERS = 400
 TOPIC_COUNT = len(TOPICS)
@@ -113,6 +118,37 @@ def _publisher(rng, publishers):
     if rng.random() < 0.1:
         domain = "www." + domain
     return {"name": name, "domain": domain}
+
+
+def _event(rng, k):
+    """A news event: two names of its own, a date, and a URL of outside coverage."""
+    names = [f"{rng.choice(PLACES)}{k}", f"{rng.choice(PLACES)}{k * 7 + 3}"]
+    when = datetime(2020, 1, 1, tzinfo=UTC) + timedelta(minutes=rng.randint(0, 500_000))
+    words = [f"{word}-{k}" for word in rng.sample(WORDS, 4)]  # the event's own words
+    return {
+        "names": names,
+        "words": words,
+        "when": when,
+        "urls": [],
+        "coverage": f"https://wire.example/{k}/{'-'.join(words)}/",
+    }
+
+
+def _tell(record, event, rng, url_key):
+    """Make ``record`` one more version of ``event``: its headline and lead in the event's
+    words, near its date, and (two times in three) citing an earlier version or listing
+    the event's outside coverage, as the feed's versions of one story do."""
+    first, second = event["names"]
+    words = " ".join(rng.sample(event["words"], 3))
+    record["title"] = f"{first} {words} as {second} " + _sentence(rng, 4).lower()
+    record["excerpt"] = f"In {first}, {' '.join(event['words'])}. " + record["excerpt"]
+    record["publishedDateTime"] = event["when"] + timedelta(minutes=rng.randint(-7200, 7200))
+    roll = rng.random()
+    if roll < 1 / 3 and event["urls"]:
+        record["related"][0][url_key] = rng.choice(event["urls"])
+    elif roll < 2 / 3:
+        record["related"][0][url_key] = event["coverage"]
+        record["related"][0]["title"] = f"{first}: {words}"
 
 
 def make_record(n, rng, publishers, article_urls, topics=TOPICS):
@@ -204,8 +240,11 @@ def make_record(n, rng, publishers, article_urls, topics=TOPICS):
     return record
 
 
-def generate(directory, count, seed=0, publishers=PUBLISHERS, topics=TOPIC_COUNT):
-    """Write ``count`` seed files into ``directory``; return their paths."""
+def generate(directory, count, seed=0, publishers=PUBLISHERS, topics=TOPIC_COUNT, stories=0.0):
+    """Write ``count`` seed files into ``directory``; return their paths. ``stories``:
+    the share of files that are one more version of an earlier event (as many again
+    start one), with the evidence ``bench_stories`` clusters; 0 leaves the files as
+    they always were."""
     rng = random.Random(seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -213,8 +252,23 @@ def generate(directory, count, seed=0, publishers=PUBLISHERS, topics=TOPIC_COUNT
     publishers = _publishers(rng, publishers)
     article_urls = [_url(rng.choice(publishers)[0], rng, n) for n in range(count)]
     paths = []
+    events = []
     for n in range(count):
-        text = render_mapping(make_record(n, rng, publishers, article_urls, topic_names))
+        record = make_record(n, rng, publishers, article_urls, topic_names)
+        if stories:
+            roll = rng.random()
+            if roll < stories and events:
+                event = rng.choice(events[-200:])
+            elif roll < 2 * stories:
+                event = _event(rng, len(events))
+                events.append(event)
+            else:
+                event = None
+            if event:
+                url_key = URL_KEYS["web" if n % 2 == 0 else "source"][0]
+                _tell(record, event, rng, url_key)
+                event["urls"].append(article_urls[n])
+        text = render_mapping(record)
         path = directory / f"{n:05d}_{rng.getrandbits(64):016x}.txt"
         path.write_text(text, encoding="utf-8", newline="\n")
         paths.append(path)
@@ -228,8 +282,9 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--publishers", type=int, default=PUBLISHERS)
     parser.add_argument("--topics", type=int, default=TOPIC_COUNT)
+    parser.add_argument("--stories", type=float, default=0.0, help="share of event versions")
     args = parser.parse_args()
-    generate(args.directory, args.files, args.seed, args.publishers, args.topics)
+    generate(args.directory, args.files, args.seed, args.publishers, args.topics, args.stories)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ One module a page of the desk, each registering its own admin class:
 - ``decisions``: the table of moderation decisions, from which the queue's bulk
   actions, the change page's buttons and the one-article pages are made;
 - ``topics`` and ``publishers``: renamed, counted and merged, by one merge action;
+- ``stories``: titled, given a lead, merged (split on the queue, grouped by story);
 - ``imports`` and ``history``: records the system keeps, read-only;
 - ``accounts``: Django's user and group admins, with the desk's safe ``_to_field``;
 - ``filters``, ``actions`` and ``base``: the pieces these share.
@@ -19,6 +20,7 @@ from .articles import ArticleAdmin
 from .history import StatusChangeAdmin
 from .imports import ImportRunAdmin
 from .publishers import ProviderAdmin
+from .stories import StoryAdmin
 from .topics import TopicAdmin
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "ImportRunAdmin",
     "ProviderAdmin",
     "StatusChangeAdmin",
+    "StoryAdmin",
     "TopicAdmin",
     "UserAdmin",
 ]

@@ -101,6 +101,7 @@ class MergeActionMixin:
 
     merge_objects = None
     merge_intro = ""
+    merge_ordering = ("name",)  # how the survivors to choose from are listed
 
     def merge_report(self, result):
         raise NotImplementedError
@@ -123,7 +124,7 @@ class MergeActionMixin:
         if queryset.count() < 2:
             self.message_user(request, f"Select at least two {plural} to merge.", messages.WARNING)
             return None
-        queryset = queryset.order_by("name")
+        queryset = queryset.order_by(*self.merge_ordering)
         form = action_form(request, MergeForm, queryset=queryset, label=self.merge_label)
         if not (form.is_bound and form.is_valid()):
             page = Page("merge", f"Merge {plural}", self.merge_intro, "Merge")

@@ -19,9 +19,9 @@ from django.utils.text import Truncator
 
 from newsroom.paginators import BoundedCountPaginator
 
-from .. import moderation
+from .. import moderation, stories
 from ..editors import desk_time, desk_time_short
-from ..forms import ArticleAdminForm, StoredTextField, TopicChoiceForm
+from ..forms import ArticleAdminForm, ModerationForm, StoredTextField, TopicChoiceForm
 from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
 from ..search import matching_ids
 from .actions import Page, action_form, intermediate_page
@@ -34,6 +34,7 @@ from .filters import (
     PublisherFilter,
     QualityFilter,
     StatusFilter,
+    StoryFilter,
 )
 
 THUMB_WIDTH = 64
@@ -164,6 +165,7 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         QualityFilter,
         HeatFilter,
         HasImageFilter,
+        StoryFilter,
     ]
     # Publishers come by prefetch, not a join: a single-table query lets the database
     # walk the (status, score) indexes for every sort order.
@@ -184,7 +186,14 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         models.CharField: {"strip": False, "widget": widgets.AdminTextInputWidget},
         models.TextField: {"form_class": StoredTextField, "widget": widgets.AdminTextareaWidget},
     }
-    actions = [*bulk_actions(), "add_topic", "remove_topic"]
+    actions = [
+        *bulk_actions(),
+        "publish_best_of_story",
+        "add_topic",
+        "remove_topic",
+        "split_into_new_story",
+        "take_out_of_story",
+    ]
     inlines = [ArticleImageInline, RelatedLinkInline, StatusChangeInline]
     fieldsets = [
         (
@@ -202,7 +211,15 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         ),
         (
             "Moderation",
-            {"fields": ["status_display", "scheduled_for", "moderated_by", "moderated_at"]},
+            {
+                "fields": [
+                    "status_display",
+                    "scheduled_for",
+                    "moderated_by",
+                    "moderated_at",
+                    "story_link",
+                ]
+            },
         ),
         (
             "Feed metadata",
@@ -243,11 +260,24 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         return queryset.filter(by_text | Q(pk__in=by_field.values("pk"))), False
 
     def get_ordering(self, request):
-        """The queue: hottest, then best, then newest; unscored last on every database."""
+        """The queue: hottest, then best, then newest; unscored last on every database.
+        Grouped by story: each story's articles together, the newest story first."""
+        if StoryFilter.groups(request):
+            return ["-story_id", *score_ordering("heat", "quality")]
         return score_ordering("heat", "quality")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("provider", "topics")
+        queryset = super().get_queryset(request).prefetch_related("provider", "topics")
+        if StoryFilter.groups(request):
+            queryset = queryset.prefetch_related("story")
+        return queryset
+
+    def get_list_display(self, request):
+        """Grouped by story, each row names its story."""
+        columns = super().get_list_display(request)
+        if StoryFilter.groups(request):
+            return [columns[0], "story_cell", *columns[1:]]
+        return columns
 
     def changelist_view(self, request, extra_context=None):
         """Titled for what it lists: "Review queue" for pending articles, and so on. An
@@ -332,6 +362,30 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     def topic_list(self, article):
         return ", ".join(topic.name for topic in article.topics.all()) or "—"
 
+    @admin.display(description="story")
+    def story_cell(self, article):
+        story = article.story
+        if story is None:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:articles_story_change", args=[story.pk]), story
+        )
+
+    @admin.display(description="story")
+    def story_link(self, article):
+        """The story this article is in, its other versions a click away."""
+        story = article.story
+        if story is None:
+            return "none" + (" (taken out by an editor)" if article.story_pinned else "")
+        queue = reverse("admin:articles_article_changelist") + f"?status=all&story={story.pk}"
+        return format_html(
+            '<a href="{}">{}</a> — <a href="{}">all its articles in the queue</a>{}',
+            reverse("admin:articles_story_change", args=[story.pk]),
+            story,
+            queue,
+            " (placed by an editor)" if article.story_pinned else "",
+        )
+
     @admin.display(description="encrypted body")
     def secured_summary(self, article):
         size = len(article.secured.encode())
@@ -392,3 +446,60 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     @admin.action(description="Remove a topic from selected articles…", permissions=["change"])
     def remove_topic(self, request, queryset):
         return self._topic_action(request, queryset, add=False)
+
+    # Stories: publish the best version, reject the rest; split; take out.
+
+    @admin.action(
+        description="Publish selected, reject the other pending articles of their stories…",
+        permissions=["publish"],
+    )
+    def publish_best_of_story(self, request, queryset):
+        articles = list(queryset.only("pk", "story_id", "title", "status", "publish_at"))
+        story_ids = {a.story_id for a in articles if a.story_id}
+        rest = Article.objects.filter(story_id__in=story_ids, status=Article.Status.PENDING)
+        rest = rest.exclude(pk__in=[a.pk for a in articles])
+        form = action_form(request, ModerationForm)
+        if not (form.is_bound and form.is_valid()):
+            page = Page(
+                "publish_best_of_story",
+                "Publish these articles and reject the other versions?",
+                "Readers see the selected articles from now on; the other pending articles "
+                "of their stories are rejected.",
+                "Publish and reject",
+            )
+            others = list(rest.select_related("provider")[:50])
+            warnings = [
+                f"{counted(rest.count(), 'other pending article')} will be rejected"
+                + (": " + "; ".join(f"“{a}” ({a.provider})" for a in others) if others else ".")
+            ]
+            return intermediate_page(self, request, queryset, form, page, warnings=warnings)
+        note = form.cleaned_data.get("note", "")
+        published = moderation.change_status(articles, Article.Status.PUBLISHED, request.user, note)
+        rejected = moderation.change_status(list(rest), Article.Status.REJECTED, request.user, note)
+        self.message_user(
+            request,
+            f"{counted(len(published), 'article')} published, "
+            f"{counted(len(rejected), 'other version')} rejected.",
+            messages.SUCCESS,
+        )
+        return None
+
+    @admin.action(description="Split selected into a new story", permissions=["change"])
+    def split_into_new_story(self, request, queryset):
+        story = stories.split_story(queryset.only("pk", "url", "story_id"), request.user)
+        self.message_user(
+            request,
+            f"{counted(story.articles.count(), 'article')} moved to a new story, “{story}”; "
+            "later imports keep them apart.",
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Take selected out of their stories", permissions=["change"])
+    def take_out_of_story(self, request, queryset):
+        changed = stories.take_out_of_stories(queryset.only("pk", "story_id"), request.user)
+        self.message_user(
+            request,
+            f"{counted(changed, 'article')} taken out of their stories; "
+            "later imports leave them out.",
+            messages.SUCCESS,
+        )

@@ -237,3 +237,37 @@ class HasImageFilter(admin.SimpleListFilter):
         if self.value() == "no":
             return queryset.filter(~has_image)
         return queryset
+
+
+class StoryFilter(admin.SimpleListFilter):
+    """Stories on the queue: grouped by story (each story's versions one under the other,
+    so the desk publishes the best and rejects the rest), not in any story, or the
+    articles of one story (``?story=<id>``, linked from the story's page)."""
+
+    title = "story"
+    parameter_name = "story"
+    GROUPED = "grouped"
+    NONE = "none"
+
+    def lookups(self, request, model_admin):
+        return [(self.GROUPED, "Grouped by story"), (self.NONE, "In no story")]
+
+    def value(self):
+        value = super().value()
+        return value if value in (self.GROUPED, self.NONE) or (value or "").isdigit() else None
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.GROUPED:
+            return queryset.filter(story__isnull=False)
+        if value == self.NONE:
+            return queryset.filter(story__isnull=True)
+        if value:
+            return queryset.filter(story_id=int(value))
+        return queryset
+
+    @classmethod
+    def groups(cls, request):
+        """Whether the queue shows articles by story (grouped, or one story's)."""
+        value = request.GET.get(cls.parameter_name, "")
+        return value == cls.GROUPED or value.isdigit()

@@ -44,7 +44,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleImage, RelatedLink, StatusChange, Topic
+from articles.models import Article, ArticleImage, RelatedLink, StatusChange, StoryTerm, Topic
+from articles.stories import cluster_articles
 from providers.models import Provider, ProviderAlias
 
 # Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
@@ -118,6 +119,7 @@ ANALYZED_MODELS = (
     Topic,
     Provider,
     ProviderAlias,
+    StoryTerm,
 )
 
 
@@ -256,6 +258,7 @@ class BatchWriter:
             self._link_new_articles(created)
             written.unresolved_urls |= {article.url for article in created}
         self._record_status_changes(batch, created, restored)
+        cluster_articles(article_ids.values())
         written.created = len(created)
         written.updated = len(existing)
         return written

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import moderation
 from articles.editors import desk_time
-from articles.models import Article, ImportFailure, ImportRun, StatusChange
+from articles.models import Article, ImportFailure, ImportRun, StatusChange, Story
 from providers.models import ProviderAlias
 
 from .admin_helpers import action_post, make_editor, make_user
@@ -40,10 +40,13 @@ def one_of_each(admin_user):
     )
     make_related(article)
     moderation.publish(article, admin_user, note="smoke")
+    story = Story.objects.create(slug="story-smoke", title="Smoke story", lead=article)
+    Article.objects.filter(pk=article.pk).update(story=story)
     run = ImportRun.objects.create(source="import_seeds fixtures/", files_seen=3, failed=1)
     ImportFailure.objects.create(run=run, file="bad.yaml", line=4, message="mapping expected")
     objects = {
         Article: article,
+        Story: story,
         StatusChange: StatusChange.objects.get(article=article),
         ImportRun: run,
         type(topic): topic,
@@ -451,7 +454,9 @@ def test_editors_group_has_exactly_the_desk_permissions():
     assert "articles.add_importrun" not in perms
     assert "articles.import_seeds" in perms
     assert not {p for p in perms if p.split(".")[0] in {"auth", "admin", "contenttypes"}}
-    assert len(perms) == 21
+    assert {"articles.view_story", "articles.change_story"} <= perms
+    assert "articles.delete_story" not in perms
+    assert len(perms) == 23
 
 
 def test_editor_can_moderate_but_not_reach_users_or_groups(client):

@@ -100,8 +100,12 @@ def test_the_queue_menu_words_every_action(editor_client):
         "reject": "Reject selected articles…",
         "send_back": "Send selected articles back to the review queue…",
         "schedule": "Schedule selected articles…",
+        "publish_best_of_story": "Publish selected, reject the other pending articles of "
+        "their stories…",
         "add_topic": "Add a topic to selected articles…",
         "remove_topic": "Remove a topic from selected articles…",
+        "split_into_new_story": "Split selected into a new story",
+        "take_out_of_story": "Take selected out of their stories",
     }
 
 

@@ -206,6 +206,15 @@ SEED_MAX_FUTURE_HOURS = env.int("SEED_MAX_FUTURE_HOURS", default=24)
 # (false). Never applied to an article already stored: its status is the desk's.
 NEWSROOM_TRUST_FEED_PUBLISHED = env.bool("NEWSROOM_TRUST_FEED_PUBLISHED", default=True)
 
+# Stories (articles/stories/clustering.py): whether imports group articles into stories;
+# a related URL listed by more articles than STORY_HUB_LINKS (a homepage) joins nothing;
+# headlines are compared within STORY_WINDOW_DAYS, and a word more than STORY_TERM_CAP
+# articles of that window use is too common to count.
+STORY_CLUSTERING = env.bool("STORY_CLUSTERING", default=True)
+STORY_HUB_LINKS = env.int("STORY_HUB_LINKS", default=25)
+STORY_WINDOW_DAYS = env.int("STORY_WINDOW_DAYS", default=21)
+STORY_TERM_CAP = env.int("STORY_TERM_CAP", default=40)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -21,7 +21,15 @@ import pytest
 from django.db import connection, connections, transaction
 from django.db.models.functions import Lower
 
-from articles.models import Article, ImportFailure, ImportRun, RelatedLink, StatusChange, Topic
+from articles.models import (
+    Article,
+    ImportFailure,
+    ImportRun,
+    RelatedLink,
+    StatusChange,
+    Story,
+    Topic,
+)
 from articles.seedfiles import import_seeds
 from providers.models import Provider, ProviderAlias
 
@@ -139,12 +147,22 @@ def snapshot():
         ),
         "images": sorted(Article.objects.values_list("url", "images__url")),
         "status changes": sorted(StatusChange.objects.values_list("article__url", "to_status")),
+        "stories": stories_by_members(),
     }
+
+
+def stories_by_members():
+    """Each story as the sorted URLs of its articles (ids and slugs depend on who came first)."""
+    members = {}
+    for story_id, url in Article.objects.filter(story__isnull=False).values_list("story", "url"):
+        members.setdefault(story_id, []).append(url)
+    return sorted(tuple(sorted(urls)) for urls in members.values())
 
 
 def single_process_snapshot(paths):
     """The same files imported by one process, from empty."""
     Article.objects.all().delete()
+    Story.objects.all().delete()
     Provider.objects.all().delete()
     Topic.objects.all().delete()
     result = import_seeds(sorted({path.parent for path in paths}))

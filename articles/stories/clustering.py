@@ -1,0 +1,508 @@
+"""Story membership, kept up to date at import: ``cluster_articles(ids)``.
+
+The writer calls it once per written chunk, inside the chunk's transaction, with the ids
+of the articles it created or updated. It indexes their significant words
+(``StoryTerm``), gathers the evidence that two articles tell one event, and joins their
+stories (a union, so a chain of evidence makes one story). Evidence, strongest first:
+
+1. **Citation.** One lists the other (our article, by its canonical URL) as related
+   coverage, either way round.
+2. **A shared related URL** that is not a hub: listed by at most ``STORY_HUB_LINKS``
+   articles (a homepage or a section page, listed by very many, joins nothing), and
+   on topic for both: the related item's headline shares a significant word with each
+   article (the feed sometimes lists an unrelated item, a game guide under a
+   police story: it joins nothing either).
+3. **Close headlines** within ``STORY_WINDOW_DAYS``: at least ``MIN_SHARED_TERMS``
+   shared significant words, weighing at least ``MIN_TEXT_SCORE`` of the smaller
+   article's words (headline words count double); a word used by a tenth of all
+   articles, by more than ``FETCH_CAP``, or by more than ``STORY_TERM_CAP`` articles
+   of the window is too common to count, for or against. When both
+   articles name places, people or organisations, they must share one: two earthquakes
+   "off the coast of" Japan and of Chile are two stories.
+
+All three count only between articles published within ``STORY_WINDOW_DAYS`` of each
+other: coverage listed months apart is background, not the same event. Hidden related
+links (an editor's judgement that they are not coverage) are no evidence.
+
+**Cost.** A fixed number of queries per chunk whatever the size of the table, each
+through an index: related links by URL, articles by URL, terms by (term, date) within
+the window. How many articles use each word is kept in ``StoryWord`` (moved per chunk),
+and a word's rows are read only if it is not common, at most ``FETCH_CAP`` of them, so
+the rows read per chunk are bounded too.
+
+**Editors' decisions** (``articles.stories.editing``) are kept:
+
+* an article an editor placed (``Article.story_pinned``) is never moved, and one an
+  editor took out of any story is never put back in one;
+* a story is *curated* once an editor gave it a title or a lead, or placed any of its
+  members; two curated stories are never merged by evidence, so a story an editor split
+  stays split when the same files are imported again (a split pins both halves). A
+  curated story merged with others keeps its id, title and lead.
+
+Otherwise merging keeps the oldest story (lowest id), and a new story's slug is made
+from a hash of its first member's URL, so it never reveals an unpublished headline.
+
+**Concurrency.** On PostgreSQL the clustering of a chunk takes one advisory lock held to
+the end of its transaction, so chunks of parallel imports cluster one after the other,
+each seeing the articles the others committed. Membership then depends on the order of
+arrival only where a related URL or a word crosses its threshold (``STORY_HUB_LINKS``,
+``STORY_TERM_CAP``) during the run; story ids and slugs depend on which member came first.
+"""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Case, Count, IntegerField, Value, When
+from django.utils import timezone
+
+from articles.models import Article, RelatedLink, Story, StoryTerm, StoryWord
+from articles.pagecache import content_changed
+
+from .terms import Term, headline_terms, significant_terms
+
+MIN_SHARED_TERMS = 3
+MIN_TEXT_SCORE = 0.5
+# Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
+MAX_IN_PARAMS = 10_000
+# pg_advisory_xact_lock key of the clustering step ("stories" in ASCII).
+LOCK_KEY = 0x73746F72696573
+
+CITATION, SHARED_LINK, CLOSE_TEXT = 0, 1, 2
+# Every article has one StoryTerm row of this (empty) term: counting them in a range
+# tells how many articles a window holds, so "common" can mean a share of them.
+ARTICLE_MARK = ""
+# A word is common when this share of all articles use it (and more than MIN_COMMON),
+# or more than FETCH_CAP do (its rows are then never read), or more than
+# settings.STORY_TERM_CAP articles of an article's window.
+COMMON_SHARE = 0.1
+MIN_COMMON = 10
+FETCH_CAP = 2000
+
+
+class Member(NamedTuple):
+    """What clustering needs to know of an article."""
+
+    id: int
+    url: str
+    story_id: int | None
+    pinned: bool
+    published_at: object = None
+
+
+@dataclass
+class ClusterResult:
+    joined: int = 0  # articles put into a story
+    created: int = 0  # new stories
+    merged: int = 0  # stories merged into another
+
+    def __bool__(self):
+        return bool(self.joined or self.created or self.merged)
+
+
+def cluster_articles(article_ids) -> ClusterResult:
+    """Index and cluster the articles ``article_ids`` (see the module's docstring)."""
+    ids = sorted(set(article_ids))
+    if not ids or not settings.STORY_CLUSTERING:
+        return ClusterResult()
+    lock_stories()
+    rows = Article.objects.filter(pk__in=ids).values_list(
+        "id", "url", "title", "excerpt", "published_at", "story_id", "story_pinned"
+    )
+    members, dates, terms = {}, {}, {}
+    for pk, url, title, excerpt, published_at, story_id, pinned in rows:
+        members[pk] = Member(pk, url, story_id, pinned, published_at)
+        dates[pk] = published_at
+        terms[pk] = significant_terms(title, excerpt)
+    write_terms(terms, dates)
+    window = timedelta(days=settings.STORY_WINDOW_DAYS)
+    links = list(
+        RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False).values_list(
+            "article_id", "url"
+        )
+    )
+    evidence = (
+        _citations(members, links)
+        + _shared_links(members, terms, links)
+        + _close_texts(members, terms, dates)
+    )
+    edges = [
+        edge for edge in evidence if abs(edge[3].published_at - edge[4].published_at) <= window
+    ]
+    result = _join(members, edges)
+    if result:
+        content_changed()
+    return result
+
+
+def lock_stories():
+    """PostgreSQL: one chunk clusters at a time, to the end of its transaction."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def write_terms(terms, dates):
+    """Replace the ``StoryTerm`` rows of the articles of ``terms``, and move the
+    ``StoryWord`` counts by the difference."""
+    delta = Counter()
+    for batch in _batches(terms):
+        delta.subtract(
+            StoryTerm.objects.filter(article_id__in=batch).values_list("term", flat=True)
+        )
+    StoryTerm.objects.filter(article_id__in=list(terms)).delete()
+    adapt = connection.ops.adapt_datetimefield_value
+    rows = []
+    for pk, article_terms in terms.items():
+        when = adapt(dates[pk])
+        rows.append((pk, ARTICLE_MARK, when, 0, False))
+        rows += [
+            (pk, term, when, info.weight, info.is_name) for term, info in article_terms.items()
+        ]
+        delta.update(article_terms.keys())
+        delta[ARTICLE_MARK] += 1
+    quote = connection.ops.quote_name
+    columns = ("article_id", "term", "published_at", "weight", "is_name")
+    sql = (
+        f"INSERT INTO {quote(StoryTerm._meta.db_table)}"
+        f" ({', '.join(quote(c) for c in columns)})"
+        f" VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    words = quote(StoryWord._meta.db_table)
+    count_sql = (
+        f"INSERT INTO {words} (term, articles) VALUES (%s, %s)"
+        f" ON CONFLICT (term) DO UPDATE SET articles = {words}.articles + excluded.articles"
+    )
+    with connection.cursor() as cursor:
+        if rows:
+            cursor.executemany(sql, rows)
+        changed = sorted((term, n) for term, n in delta.items() if n)
+        if changed:
+            cursor.executemany(count_sql, changed)
+
+
+def refresh_word_counts():
+    """Count every word's articles again from ``StoryTerm`` (after deletions, say)."""
+    terms, words = StoryTerm._meta.db_table, StoryWord._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {words}")
+        cursor.execute(
+            f"INSERT INTO {words} (term, articles) SELECT term, COUNT(*) FROM {terms} GROUP BY term"
+        )
+
+
+def _batches(values):
+    values = sorted(values)
+    for start in range(0, len(values), MAX_IN_PARAMS):
+        yield values[start : start + MAX_IN_PARAMS]
+
+
+def _edge(kind, a, b):
+    return (kind, min(a.id, b.id), max(a.id, b.id), a, b)
+
+
+# --- evidence --------------------------------------------------------------------------
+
+
+def _citations(members, links):
+    """Edges between our articles where one lists the other, either way round."""
+    by_url = {member.url: member for member in members.values()}
+    edges = []
+    cited = defaultdict(list)
+    for article_id, url in links:
+        cited[url].append(article_id)
+    urls = set(cited)
+    for batch in _batches(urls):
+        for pk, url, story_id, pinned, when in Article.objects.filter(url__in=batch).values_list(
+            "id", "url", "story_id", "story_pinned", "published_at"
+        ):
+            other = members.get(pk) or Member(pk, url, story_id, pinned, when)
+            edges += [_edge(CITATION, members[a], other) for a in cited[url] if a != pk]
+    citing = RelatedLink.objects.filter(url__in=list(by_url), is_hidden=False).values_list(
+        "url",
+        "article_id",
+        "article__url",
+        "article__story_id",
+        "article__story_pinned",
+        "article__published_at",
+    )
+    for url, pk, article_url, story_id, pinned, when in citing:
+        other = members.get(pk) or Member(pk, article_url, story_id, pinned, when)
+        if other.id != by_url[url].id:
+            edges.append(_edge(CITATION, by_url[url], other))
+    return edges
+
+
+def _shared_links(members, terms, links):
+    """Edges between articles listing one related URL that is neither a hub nor off topic."""
+    hub = settings.STORY_HUB_LINKS
+    own = {url for _, url in links}
+    shared = []
+    for batch in _batches(own):
+        shared += [
+            url
+            for url, n in RelatedLink.objects.filter(url__in=batch, is_hidden=False)
+            .values("url")
+            .annotate(n=Count("article_id", distinct=True))
+            .values_list("url", "n")
+            if 2 <= n <= hub
+        ]
+    if not shared:
+        return []
+    sharers = defaultdict(list)  # url: [(Member, the item's words)]
+    others = set()
+    for batch in _batches(shared):
+        for url, pk, title, *article in RelatedLink.objects.filter(
+            url__in=batch, is_hidden=False
+        ).values_list(
+            "url",
+            "article_id",
+            "title",
+            "article__url",
+            "article__story_id",
+            "article__story_pinned",
+            "article__published_at",
+        ):
+            member = members.get(pk) or Member(pk, *article)
+            sharers[url].append((member, headline_terms(title)))
+            if pk not in members:
+                others.add(pk)
+    words = {pk: set(article_terms) for pk, article_terms in terms.items()}
+    for batch in _batches(others):
+        for pk, term in StoryTerm.objects.filter(article_id__in=batch, weight__gt=0).values_list(
+            "article_id", "term"
+        ):
+            words.setdefault(pk, set()).add(term)
+    edges = []
+    for url in shared:
+        on_topic = [m for m, item in sharers[url] if item & words.get(m.id, set())]
+        for member in on_topic:
+            if member.id in members:
+                edges += [_edge(SHARED_LINK, member, o) for o in on_topic if o.id != member.id]
+    return edges
+
+
+def _close_texts(members, terms, dates):
+    """Edges between articles whose headlines and excerpt leads are close in the window."""
+    window = timedelta(days=settings.STORY_WINDOW_DAYS)
+    cap = settings.STORY_TERM_CAP
+    wanted = {term for article_terms in terms.values() for term in article_terms}
+    if not wanted:
+        return []
+    wanted.add(ARTICLE_MARK)
+    low, high = min(dates.values()) - window, max(dates.values()) + window
+    in_range = StoryTerm.objects.filter(published_at__range=(low, high))
+    counts = {}
+    for batch in _batches(wanted):
+        counts.update(StoryWord.objects.filter(term__in=batch).values_list("term", "articles"))
+    # A word a tenth of all articles use (more than MIN_COMMON), or more than FETCH_CAP,
+    # is common everywhere: its rows are never read.
+    everywhere = min(FETCH_CAP, max(MIN_COMMON, COMMON_SHARE * counts.pop(ARTICLE_MARK, 0)))
+    fetch = [term for term, n in counts.items() if n <= everywhere]
+    postings = defaultdict(list)  # term: sorted [(date, article id)]
+    for batch in _batches(fetch):
+        for pk, term, when in in_range.filter(term__in=batch).values_list(
+            "article_id", "term", "published_at"
+        ):
+            postings[term].append((when, pk))
+    for entries in postings.values():
+        entries.sort()
+    # For each chunk article, the other articles sharing enough of its uncommon words.
+    shared_by, common = {}, {}
+    too_common = set(counts) - set(fetch)
+    for pk, article_terms in terms.items():
+        start, end = dates[pk] - window, dates[pk] + window
+        counts = defaultdict(list)
+        common[pk] = set(too_common)
+        for term in article_terms:
+            entries = postings.get(term)
+            if not entries:
+                continue
+            lo = bisect.bisect_left(entries, (start, 0))
+            hi = bisect.bisect_right(entries, (end, float("inf")))
+            if hi - lo > cap:
+                common[pk].add(term)
+                continue
+            for _, other in entries[lo:hi]:
+                if other != pk:
+                    counts[other].append(term)
+        shared_by[pk] = {o: ts for o, ts in counts.items() if len(ts) >= MIN_SHARED_TERMS}
+    candidates = {o for found in shared_by.values() for o in found} - set(members)
+    other_terms, others = defaultdict(dict), {}
+    for batch in _batches(candidates):
+        for pk, term, weight, is_name in StoryTerm.objects.filter(
+            article_id__in=batch, weight__gt=0
+        ).values_list("article_id", "term", "weight", "is_name"):
+            other_terms[pk][term] = Term(weight, is_name)
+        for pk, *article in Article.objects.filter(pk__in=batch).values_list(
+            "id", "url", "story_id", "story_pinned", "published_at"
+        ):
+            others[pk] = Member(pk, *article)
+    edges = []
+    for pk, found in shared_by.items():
+        for other, shared in found.items():
+            mine = terms[pk]
+            theirs = terms.get(other) or other_terms.get(other)
+            member = members.get(other) or others.get(other)
+            if not theirs or member is None:
+                continue
+            if texts_close(mine, theirs, shared, common[pk]):
+                edges.append(_edge(CLOSE_TEXT, members[pk], member))
+    return edges
+
+
+def texts_close(mine, theirs, shared, common=frozenset()):
+    """Whether two articles' terms (``{term: Term}``) tell one event, given the uncommon
+    ``shared`` terms and the ``common`` ones, which weigh nothing (see the module's
+    docstring, evidence 3)."""
+    shared_weight = sum(min(mine[t].weight, theirs[t].weight) for t in shared)
+    smaller = min(
+        sum(info.weight for t, info in mine.items() if t not in common),
+        sum(info.weight for t, info in theirs.items() if t not in common),
+    )
+    if not smaller or shared_weight / smaller < MIN_TEXT_SCORE:
+        return False
+    my_names = {t for t, info in mine.items() if info.is_name}
+    their_names = {t for t, info in theirs.items() if info.is_name}
+    if my_names and their_names:
+        return bool(my_names & set(theirs) or their_names & set(mine))
+    return True
+
+
+# --- joining ---------------------------------------------------------------------------
+
+
+def _node(member):
+    """An article's place in the union: its story, itself, or nowhere (an editor took it
+    out of every story)."""
+    if member.story_id:
+        return ("story", member.story_id)
+    if member.pinned:
+        return None
+    return ("article", member.id)
+
+
+def _join(members, edges) -> ClusterResult:
+    result = ClusterResult()
+    if not edges:
+        return result
+    nodes = {}
+    for edge in edges:
+        for member in edge[3:]:
+            nodes.setdefault(member.id, member)
+    story_ids = {m.story_id for m in nodes.values() if m.story_id}
+    curated = set()
+    if story_ids:
+        curated = set(
+            Story.objects.filter(pk__in=story_ids)
+            .exclude(title="", lead__isnull=True)
+            .values_list("pk", flat=True)
+        )
+        curated |= set(
+            Article.objects.filter(story_id__in=story_ids, story_pinned=True)
+            .values_list("story_id", flat=True)
+            .distinct()
+        )
+    parent, holds = {}, {}  # union-find; root: the curated story it holds
+
+    def find(node):
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for node in {_node(m) for m in nodes.values()} - {None}:
+        find(node)
+        holds[node] = node[1] if node[0] == "story" and node[1] in curated else None
+    for _, _, _, a, b in sorted(edges, key=lambda e: e[:3]):
+        na, nb = _node(a), _node(b)
+        if na is None or nb is None:
+            continue
+        ra, rb = find(na), find(nb)
+        if ra == rb or (holds[ra] and holds[rb]):
+            continue
+        parent[rb] = ra
+        holds[ra] = holds[ra] or holds[rb]
+
+    groups = defaultdict(list)
+    for node in parent:
+        groups[find(node)].append(node)
+    urls = {m.id: m.url for m in nodes.values()}
+    assign = defaultdict(list)  # story id or a new story's slug: article ids
+    moved = {}  # merged story: survivor
+    new_slugs = {}
+    for root, group in groups.items():
+        if len(group) < 2:
+            continue
+        stories = sorted(n[1] for n in group if n[0] == "story")
+        articles = sorted(n[1] for n in group if n[0] == "article")
+        survivor = holds[root] or (stories[0] if stories else None)
+        if survivor is None:
+            first = min(articles, key=lambda pk: urls[pk])
+            survivor = new_slugs[first] = story_slug(urls[first])
+        assign[survivor] += articles
+        moved.update({s: survivor for s in stories if s != survivor})
+    touched = [story for story in assign if isinstance(story, int)]
+    if new_slugs:
+        taken = set(
+            Story.objects.filter(slug__in=list(new_slugs.values())).values_list("slug", flat=True)
+        )
+        fresh = {
+            slug: f"{slug}-{first}" if slug in taken else slug for first, slug in new_slugs.items()
+        }
+        created = Story.objects.bulk_create(
+            [Story(slug=fresh[slug]) for slug in new_slugs.values()]
+        )
+        ids = {slug: story.pk for slug, story in zip(new_slugs.values(), created, strict=True)}
+        assign = {ids.get(key, key): value for key, value in assign.items()}
+        result.created = len(created)
+    whens = [When(pk__in=pks, then=Value(story)) for story, pks in assign.items() if pks]
+    if whens:
+        result.joined = Article.objects.filter(
+            pk__in=[pk for pks in assign.values() for pk in pks]
+        ).update(story_id=Case(*whens, output_field=IntegerField()))
+    if moved:
+        result.joined += Article.objects.filter(story_id__in=list(moved)).update(
+            story_id=Case(
+                *(When(story_id=old, then=Value(new)) for old, new in moved.items()),
+                output_field=IntegerField(),
+            )
+        )
+        Story.objects.filter(pk__in=list(moved)).delete()
+        result.merged = len(moved)
+    if touched:
+        Story.objects.filter(pk__in=touched).update(updated_at=timezone.now())
+    return result
+
+
+def story_slug(url):
+    """A new story's slug: no headline in it, since its first member may be unpublished."""
+    return "story-" + hashlib.sha256(url.encode()).hexdigest()[:12]
+
+
+def cluster_all(chunk_size=250, progress=None) -> ClusterResult:
+    """Index and cluster every article, oldest first, a chunk per transaction: what the
+    imports would have built had clustering been on (``manage.py cluster_stories``)."""
+    from django.db import transaction
+
+    total = ClusterResult()
+    with transaction.atomic():
+        lock_stories()
+        refresh_word_counts()
+    ids = list(Article.objects.order_by("published_at", "id").values_list("id", flat=True))
+    for start in range(0, len(ids), chunk_size):
+        with transaction.atomic():
+            result = cluster_articles(ids[start : start + chunk_size])
+        total.joined += result.joined
+        total.created += result.created
+        total.merged += result.merged
+        if progress:
+            progress(min(start + chunk_size, len(ids)), len(ids))
+    return total
