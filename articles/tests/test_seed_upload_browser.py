@@ -16,7 +16,7 @@ from .test_admin_browser import log_in
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 WIDTH, HEIGHT = 1280, 800
