@@ -76,6 +76,17 @@ def page(browser):
 
 
 @pytest.fixture
+def fresh_cache():
+    """A cache emptied before and after the test: each transactional test's database starts
+    again at its first content version, so its cache must too."""
+    from django.core.cache import caches
+
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
+
+
+@pytest.fixture
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS

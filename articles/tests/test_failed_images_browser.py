@@ -9,18 +9,13 @@ from django.utils import timezone
 from .factories import make_article, make_provider, make_topic
 from .test_site_browser import assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_cache"),
+]
 
 WIDTHS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    from django.core.cache import caches
-
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 @pytest.fixture

@@ -9,7 +9,11 @@ from django.utils import timezone
 
 from .factories import make_article, make_provider, make_related, make_topic
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_cache"),
+]
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # A 1x1 grey PNG stands in for every off-site image: the tests never touch the network.
@@ -17,16 +21,6 @@ PIXEL = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 )
 PHONE = {"width": 375, "height": 812}
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    """Each test's database starts again at content version 0: so must the cache."""
-    from django.core.cache import caches
-
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 @pytest.fixture
