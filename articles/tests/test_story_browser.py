@@ -12,12 +12,16 @@ from articles.models import Article
 from . import test_site_browser
 from .factories import make_article, make_provider, make_related, make_story
 
-# The site's browser fixtures: off-site images answered locally, a fresh cache each test.
+# The site's browser fixtures: off-site images answered locally (and conftest's fresh
+# cache each test).
 site_page = test_site_browser.site_page
-fresh_cache = test_site_browser.fresh_cache
 assert_accessible = test_site_browser.assert_accessible
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("fresh_cache"),
+]
 
 VIEWPORTS = {"phone": {"width": 375, "height": 812}, "desktop": {"width": 1280, "height": 900}}
 
