@@ -257,6 +257,8 @@ class Article(models.Model):
             models.Index(
                 fields=["status", "-heat", "-quality", "-published_at"], name="article_queue_idx"
             ),
+            # The queue's bounded count of what is live: counted off the index alone.
+            models.Index(fields=["status", "publish_at"], name="article_status_schedule_idx"),
             # Unchanged-file detection on re-import.
             models.Index(fields=["content_hash"], name="article_content_hash_idx"),
             # A story's members.

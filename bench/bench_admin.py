@@ -4,12 +4,14 @@ Run from the project root (takes about a minute, writes only a temporary SQLite 
 
     .venv/bin/python bench/bench_admin.py [--runs 15] [--db /tmp/newsroom-bench-admin.sqlite3]
     .venv/bin/python bench/bench_admin.py --postgres postgres://postgres@127.0.0.1:5432/nr_bench_admin
+    # (PostgreSQL: the databases nr_bench_admin_1000 and nr_bench_admin_100000)
 
-It migrates a fresh SQLite file, bulk-creates 1,000 articles (with publishers, topics and
-images), times each changelist variant through Django's test client logged in as a
-superuser, grows the table to 100,000 articles and times them again. For each variant it
-prints the median time per page, the number of SQL queries, and the ratio 100k / 1k: the
-goal is a ratio near 1 (the page's cost does not grow with the table). One publisher (a
+It builds two fresh databases, one of 1,000 articles and one of 100,000 (with publishers,
+topics and images), and times each changelist variant through Django's test client logged
+in as a superuser, in rounds that alternate between the two databases, so both sizes see
+the same load on a shared machine. For each variant it prints the median time per page,
+the number of SQL queries, and the ratio 100k / 1k: the goal is a ratio near 1 (the page's
+cost does not grow with the table). One publisher (a
 wire service) carries every tenth story, so its page is full at both sizes. Text search
 (``?q=``) is shown for information: a substring match scans until it has filled the page,
 so its cost depends on how common the word is.
@@ -31,24 +33,40 @@ PROVIDERS = 300
 TOPICS = 60
 
 
-def configure(db_path, postgres_url=None):
-    """A fresh database: the SQLite file at ``db_path``, or the PostgreSQL database
-    ``postgres_url`` names (dropped and created again)."""
-    sys.path.insert(0, str(ROOT))
+def fresh_database(size, db_path, postgres_url=None):
+    """The URL of a new empty database for ``size`` articles: a SQLite file beside
+    ``db_path``, or a PostgreSQL database named after ``postgres_url`` (dropped first)."""
     if postgres_url:
         import psycopg
 
         server, name = postgres_url.rsplit("/", 1)
+        name = f"{name}_{size}"
         with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
-        os.environ["DATABASE_URL"] = postgres_url
-    else:
-        if db_path.exists():
-            db_path.unlink()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{db_path}{suffix}").unlink(missing_ok=True)
-        os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
+        return f"{server}/{name}"
+    path = db_path.with_name(f"{db_path.stem}-{size}{db_path.suffix}")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return f"sqlite:///{path}"
+
+
+def use_database(url):
+    """Point Django's default connection at ``url`` (closing the open one) and forget
+    what the cache holds of the other database."""
+    import environ
+    from django.core.cache import cache
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict.update(environ.Env.db_url_config(url))
+    cache.clear()
+
+
+def configure(url):
+    """Django set up on the database ``url``, migrated."""
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings.dev"
     os.environ["DEBUG"] = "0"
     os.environ["ALLOWED_HOSTS"] = "testserver"
@@ -60,6 +78,27 @@ def configure(db_path, postgres_url=None):
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def set_up(providers_count=PROVIDERS, topics_count=TOPICS):
+    """Publishers, topics and the superuser of a fresh database, and its logged-in client."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from articles.models import Topic
+    from providers.models import Provider
+
+    providers = Provider.objects.bulk_create(
+        Provider(domain=f"bench{n}.example", name=f"Bench Publisher {n}")
+        for n in range(providers_count)
+    )
+    topics = Topic.objects.bulk_create(
+        Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(topics_count)
+    )
+    admin = get_user_model().objects.create_superuser("bench", "bench@example.com", "bench")
+    client = Client()
+    client.force_login(admin)
+    return providers, topics, client
 
 
 def populate(start, stop, providers, topics, rng):
@@ -110,48 +149,54 @@ def populate(start, stop, providers, topics, rng):
 
 
 def measure(client, url, params, runs):
+    """``runs`` timings of one page after a warm-up load, and its number of queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    for _ in range(2):
+    with CaptureQueriesContext(connection) as ctx:
         assert client.get(url, params).status_code == 200
+    # Read now: the next request's start clears the connection's query log.
+    queries = len(ctx.captured_queries)
     times = []
     for _ in range(runs):
         started = time.perf_counter()
         response = client.get(url, params)
         times.append(time.perf_counter() - started)
         assert response.status_code == 200
-    with CaptureQueriesContext(connection) as ctx:
-        client.get(url, params)
-    return statistics.median(times), len(ctx.captured_queries)
+    return times, queries
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--rounds", type=int, default=5, help="turns between the two sizes")
+    parser.add_argument("--runs", type=int, default=3, help="page loads per variant and turn")
     parser.add_argument("--db", type=Path, default=Path("/tmp/newsroom-bench-admin.sqlite3"))
-    parser.add_argument("--postgres", metavar="URL", help="a PostgreSQL database to (re)create")
+    parser.add_argument("--postgres", metavar="URL", help="PostgreSQL: URL_1000 and URL_100000")
     args = parser.parse_args()
-    configure(args.db, args.postgres)
 
-    from django.contrib.auth import get_user_model
-    from django.test import Client
+    urls = {size: fresh_database(size, args.db, args.postgres) for size in SIZES}
+    configure(urls[SIZES[0]])
+    from django.db import connection
     from django.urls import reverse
 
-    from articles.models import Article, Topic
-    from providers.models import Provider
+    from articles.models import Article
 
-    rng = random.Random(20251122)
-    providers = Provider.objects.bulk_create(
-        Provider(domain=f"bench{n}.example", name=f"Bench Publisher {n}") for n in range(PROVIDERS)
-    )
-    topics = Topic.objects.bulk_create(
-        Topic(name=f"Topic {n}", slug=f"topic-{n}") for n in range(TOPICS)
-    )
-    admin = get_user_model().objects.create_superuser("bench", "bench@example.com", "bench")
-    client = Client()
-    client.force_login(admin)
-    url = reverse("admin:articles_article_changelist")
+    clients = {}
+    for size in SIZES:
+        started = time.perf_counter()
+        use_database(urls[size])
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
+        providers, topics, clients[size] = set_up()
+        populate(0, size, providers, topics, random.Random(20251122))
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        print(
+            f"{Article.objects.count():,} articles ready in {time.perf_counter() - started:.1f}s",
+            flush=True,
+        )
+    # The wire service is the first publisher in both databases: the same pk.
     variants = {
         "pending queue (default)": {},
         "published, by quality": {"status": "published", "o": "-5"},
@@ -161,28 +206,22 @@ def main():
         "search 'storms' (informational)": {"q": "storms"},
     }
 
-    results = {}
-    done = 0
-    for size in SIZES:
-        started = time.perf_counter()
-        populate(done, size, providers, topics, rng)
-        done = size
-        from django.db import connection
-
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(
-            f"{Article.objects.count():,} articles ready in {time.perf_counter() - started:.1f}s",
-            flush=True,
-        )
-        for name, params in variants.items():
-            results[(name, size)] = measure(client, url, params, args.runs)
+    url = reverse("admin:articles_article_changelist")
+    times = {(name, size): [] for name in variants for size in SIZES}
+    queries = {}
+    for _ in range(args.rounds):
+        for size in SIZES:
+            use_database(urls[size])
+            for name, params in variants.items():
+                runs, queries[name, size] = measure(clients[size], url, params, args.runs)
+                times[name, size].extend(runs)
 
     small, large = SIZES
     print()
     print(f"{'variant':34} {'1k ms':>8} {'100k ms':>8} {'ratio':>6} {'queries 1k/100k':>16}")
     for name in variants:
-        (t1, q1), (t2, q2) = results[(name, small)], results[(name, large)]
+        t1, t2 = (statistics.median(times[name, size]) for size in SIZES)
+        q1, q2 = queries[name, small], queries[name, large]
         print(f"{name:34} {t1 * 1000:8.1f} {t2 * 1000:8.1f} {t2 / t1:6.2f} {q1:>8}/{q2:<7}")
 
 
