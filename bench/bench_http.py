@@ -47,7 +47,14 @@ published = Article.objects.published()
 article = published.order_by("-published_at").first()
 topic = Topic.objects.filter(articles__in=published).order_by("name").first()
 provider = Provider.objects.filter(articles__in=published).order_by("-id").first()
-rare = published.order_by("id").values_list("title", flat=True).first().split()[-1]
+# The rare word: the word in the fewest published headlines and excerpts (once, at least
+# five letters), so that it matches a handful of articles at every size.
+from collections import Counter
+import re
+words = Counter()
+for title, excerpt in published.values_list("title", "excerpt").iterator(chunk_size=5000):
+    words.update(set(re.findall(r"[a-z]{5,}", f"{title} {excerpt}".lower())))
+rare = min(words, key=lambda word: (words[word], word))
 from django.db.models import Count
 from articles.coverage import visible_stories
 story = visible_stories().annotate(size=Count("articles")).order_by("-size", "pk").first()
