@@ -13,7 +13,7 @@ from django.utils import timezone
 from articles.coverage import coverage_counts, one_per_story, rank_key
 from articles.models import Article
 
-from .factories import make_article, make_provider, make_related, make_story
+from .factories import make_article, make_provider, make_related, make_story, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +261,46 @@ def test_filtered_lists_show_every_match(client, world):
     listed = list(response.context["article_list"])
     assert world["lead"] in listed and world["second"] in listed
     assert "more source" not in response.content.decode()
+
+
+def test_cards_of_filtered_lists_link_to_full_coverage(client, world):
+    """A filter lists every match on its own; each card in a story still leads to it,
+    with the sources readers may see, and says which story for a screen reader."""
+    link = f'href="{story_url(world["story"])}">Full coverage: 4 sources'
+    body = client.get(reverse("articles:article_list"), {"min_quality": 60}).content.decode()
+    assert body.count(link) == 2
+    assert '<span class="visually-hidden"> on “Aftershocks expected”</span>' in body
+    assert "SECRET" not in body
+
+
+def test_topic_and_publisher_pages_link_cards_to_full_coverage(client, world):
+    topic = make_topic("Earthquakes")
+    world["lead"].topics.add(topic)
+    world["unseen"]["pending"].topics.add(topic)
+    link = f'href="{story_url(world["story"])}">Full coverage: 4 sources'
+    for url in (topic.get_absolute_url(), world["lead"].provider.get_absolute_url()):
+        body = client.get(url).content.decode()
+        assert body.count(link) == 1, url
+        assert "SECRET" not in body
+
+
+def test_story_links_on_a_topic_page_cost_a_fixed_number_of_queries(
+    client, django_assert_max_num_queries
+):
+    topic = make_topic("Storms")
+    lead = make_article()
+    lead.topics.add(topic)
+    make_story(lead, make_article())
+    with django_assert_max_num_queries(12) as few:
+        client.get(topic.get_absolute_url())
+    for _ in range(10):
+        members = [make_article() for _ in range(3)]
+        members[0].topics.add(topic)
+        make_related(members[1])
+        make_story(*members)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        body = client.get(topic.get_absolute_url()).content.decode()
+    assert body.count("Full coverage: 4 sources") == 10  # three of ours and one outside
 
 
 def test_grouped_front_page_query_count_does_not_grow(client, django_assert_max_num_queries):

@@ -22,7 +22,7 @@ from ..filters import ArticleFilter
 from ..images import absolute_image_url
 from ..models import Article, RelatedLink
 from ..templatetags.site_tags import clip, safe_url
-from .mixins import FeedLinksMixin, WindowPaginationMixin
+from .mixins import FeedLinksMixin, StoryLinksMixin, WindowPaginationMixin
 
 # A search says how many stories match, up to this many.
 SEARCH_COUNT_CAP = 1000
@@ -37,7 +37,7 @@ def articles_for(user):
     return Article.objects.all() if can_preview(user) else Article.objects.published()
 
 
-class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
+class ArticleListView(StoryLinksMixin, FeedLinksMixin, WindowPaginationMixin, ListView):
     """The front page: filters, sort order and pages over the published articles."""
 
     template_name = "articles/article_list.html"
@@ -65,13 +65,8 @@ class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
         data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
         return not any(data.get(name) not in (None, "") for name in self.ACTIVE_FILTERS)
 
-    def add_coverage(self, articles):
-        """Give each card in a story its ``coverage`` (two grouped queries a page)."""
-        found = coverage_counts(article.story_id for article in articles)
-        for article in articles:
-            summary = found.get(article.story_id)
-            if summary and summary.more > 0:
-                article.coverage = summary
+    def cards_are_grouped(self):
+        return self.filterset.is_valid() and self.grouped
 
     def active_filters(self):
         if not self.filterset.is_valid():
@@ -119,8 +114,6 @@ class ArticleListView(FeedLinksMixin, WindowPaginationMixin, ListView):
                 and sort == ArticleFilter.DEFAULT_SORT
             ),
         )
-        if self.filterset.is_valid() and self.grouped:
-            self.add_coverage(context["article_list"])
         query = (self.filterset.form.cleaned_data.get("q") or "").strip()
         if query and not self.filterset.errors:
             # "12 results for …", counted no further than SEARCH_COUNT_CAP.

@@ -8,6 +8,7 @@ from django.urls import reverse
 from newsroom.paginators import page_number_from, paginate_without_count
 
 from .. import counts
+from ..coverage import coverage_counts
 from ..feeds import FORMATS
 from ..models import Article
 
@@ -38,6 +39,26 @@ class WindowPaginationMixin:
         if page is not None and page.number > 1:
             params[self.page_kwarg] = page.number
         context["canonical_query"] = f"?{urlencode(params)}" if params else ""
+        return context
+
+
+class StoryLinksMixin:
+    """Each card of an article in a story links to the story (``article.coverage``, two
+    grouped queries a page): "+N more sources" where the list shows each story once
+    (``grouped_cards``), else "Full coverage: N sources"."""
+
+    def cards_are_grouped(self):
+        return False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        articles = context.get("article_list") or []
+        found = coverage_counts(article.story_id for article in articles)
+        for article in articles:
+            summary = found.get(article.story_id)
+            if summary and summary.more > 0:
+                article.coverage = summary
+        context["grouped_cards"] = self.cards_are_grouped()
         return context
 
 

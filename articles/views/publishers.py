@@ -11,7 +11,13 @@ from django.views.generic import ListView
 from providers.models import Provider
 
 from ..merging import redirect_to_survivor
-from .mixins import CountedIndexMixin, CountedRowMixin, FeedLinksMixin, WindowPaginationMixin
+from .mixins import (
+    CountedIndexMixin,
+    CountedRowMixin,
+    FeedLinksMixin,
+    StoryLinksMixin,
+    WindowPaginationMixin,
+)
 
 
 class ProviderListView(CountedIndexMixin, ListView):
@@ -22,7 +28,9 @@ class ProviderListView(CountedIndexMixin, ListView):
     count_kind = "publishers"
 
 
-class ProviderDetailView(CountedRowMixin, FeedLinksMixin, WindowPaginationMixin, ListView):
+class ProviderDetailView(
+    CountedRowMixin, StoryLinksMixin, FeedLinksMixin, WindowPaginationMixin, ListView
+):
     """A publisher's published articles, newest first; a blocked or empty one is a 404."""
 
     template_name = "providers/provider_detail.html"

@@ -4,7 +4,13 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
 from ..models import Topic
-from .mixins import CountedIndexMixin, CountedRowMixin, FeedLinksMixin, WindowPaginationMixin
+from .mixins import (
+    CountedIndexMixin,
+    CountedRowMixin,
+    FeedLinksMixin,
+    StoryLinksMixin,
+    WindowPaginationMixin,
+)
 
 
 class TopicListView(CountedIndexMixin, ListView):
@@ -15,7 +21,9 @@ class TopicListView(CountedIndexMixin, ListView):
     count_kind = "topics"
 
 
-class TopicDetailView(CountedRowMixin, FeedLinksMixin, WindowPaginationMixin, ListView):
+class TopicDetailView(
+    CountedRowMixin, StoryLinksMixin, FeedLinksMixin, WindowPaginationMixin, ListView
+):
     """A topic's published articles, newest first."""
 
     template_name = "articles/topic_detail.html"
