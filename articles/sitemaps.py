@@ -19,7 +19,7 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Max, Min, OuterRef, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
@@ -60,8 +60,15 @@ class IdRangePaginator:
 
     @cached_property
     def id_range(self):
-        ids = self.queryset.model.objects.aggregate(first=Min("pk"), last=Max("pk"))
-        return ids["first"] or 1, ids["last"] or 0
+        """The table's lowest and highest ids, once per content version: two index seeks
+        (SQLite answers ``MIN`` and ``MAX`` in one query by scanning a whole index)."""
+        model = self.queryset.model
+
+        def compute():
+            ids = model.objects.order_by("pk").values_list("pk", flat=True)
+            return ids.first() or 1, ids.last() or 0
+
+        return counts.memo(f"sitemap:ids:{model._meta.label_lower}", compute)
 
     @property
     def num_pages(self):
