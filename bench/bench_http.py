@@ -12,8 +12,11 @@ the small size to the large one.
     .venv/bin/python bench/bench_http.py --sizes 1000 100000 --cache on off  # both, same data
 
 The seed files name one publisher per ``--files-per-publisher`` files (20: about 1,500 at
-30,000 articles, as the real feed does) and ``--topics`` topics (40). The database gets no
-``ANALYZE`` but the importer's own, unless ``--analyze`` is given.
+30,000 articles, as the real feed does) and ``--topics`` topics (40), every file marked
+published (``--published 1``, as in the data the production issue measured: every list
+page is full at both sizes, so the sizes compare pages of the same weight). The database
+gets no ``ANALYZE`` but the importer's own, unless ``--analyze`` is given. Each page's
+weight (bytes, cards) is printed beside its figures.
 
 ``--db postgres`` uses ``--postgres-url`` (a database named ``newsroom_bench_<size>`` is
 dropped and created on that server) and Redis at ``--redis-url`` for the cache. Every run
@@ -166,10 +169,10 @@ class SeedFolder:
         publishers = max(1, self.size // self.args.files_per_publisher)
         self.generate(
             self.path, self.size, seed=self.args.seed, publishers=publishers,
-            topics=self.args.topics,
+            topics=self.args.topics, published=self.args.published,
         )  # fmt: skip
         print(f"generated {self.size} files naming {publishers} publishers, {self.args.topics}"
-              " topics")  # fmt: skip
+              f" topics, {self.args.published:.0%} marked published")  # fmt: skip
 
 
 def serve(env, args, cache):
@@ -242,20 +245,30 @@ def measure(base, sample, args):
         p50 = sorted(run[1] for run in page_runs)[args.rounds // 2]
         p99 = max(run[2] for run in page_runs)
         errors = "; ".join(filter(None, (run[3] for run in page_runs)))
-        rows[label] = (rps, p50, p99, errors, trivial_rps)
+        rows[label] = (rps, p50, p99, errors, trivial_rps, weight(base + path))
     return rows
+
+
+def weight(url):
+    """What a page holds: its size in KB and its cards (articles) or list items."""
+    from urllib.request import urlopen
+
+    with urlopen(url, timeout=30) as response:
+        body = response.read().decode("utf-8", "replace")
+    items = body.count('<article class="card') or body.count("<li") or body.count("<url>")
+    return f"{len(body) / 1024:.0f} KB, {items} items"
 
 
 def report(kind, size, cache, rows):
     print(f"\n{kind}, {size} articles, page cache {cache}")
     print(
         f"{'page':30s} {'req/s':>8s} {'p50 ms':>8s} {'p99 ms':>8s}"
-        f" {'trivial':>8s} {'× trivial':>10s}  errors"
+        f" {'trivial':>8s} {'× trivial':>10s}  {'weight':18s} errors"
     )
-    for label, (rps, p50, p99, errors, trivial) in rows.items():
+    for label, (rps, p50, p99, errors, trivial, size) in rows.items():
         print(
             f"{label:30s} {rps:8.0f} {p50:8.2f} {p99:8.2f} {trivial:8.0f}"
-            f" {rps / trivial if trivial else float('nan'):10.2f}  {errors}"
+            f" {rps / trivial if trivial else float('nan'):10.2f}  {size:18s} {errors}"
         )
 
 
@@ -266,6 +279,10 @@ def main():
     parser.add_argument("--cache", choices=["on", "off"], nargs="+", default=["on"])
     parser.add_argument("--files-per-publisher", type=int, default=20)
     parser.add_argument("--topics", type=int, default=40)
+    parser.add_argument(
+        "--published", type=float, default=1.0,
+        help="share of the files the feed marks published (1: every page full at every size)",
+    )  # fmt: skip
     parser.add_argument("--duration", type=int, default=2, help="seconds of one wrk run")
     parser.add_argument("--rounds", type=int, default=2, help="turns per page with the trivial")
     parser.add_argument("--threads", type=int, default=2)
@@ -324,8 +341,11 @@ def main():
                     for label, row in results[kind, small, cache].items():
                         if label not in results[kind, large, cache]:
                             continue
-                        large_rps = results[kind, large, cache][label][0]
-                        print(f"  {label:30s} {row[0] / large_rps:6.2f}")
+                        large_row = results[kind, large, cache][label]
+                        print(
+                            f"  {label:30s} {row[0] / large_row[0]:6.2f}"
+                            f"   ({row[5]} → {large_row[5]})"
+                        )
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -151,7 +151,7 @@ def _tell(record, event, rng, url_key):
         record["related"][0]["title"] = f"{first}: {words}"
 
 
-def make_record(n, rng, publishers, article_urls, topics=TOPICS):
+def make_record(n, rng, publishers, article_urls, topics=TOPICS, published_share=0.05):
     style = "web" if n % 2 == 0 else "source"
     url_key, amp_key, cdn_key = URL_KEYS[style]
     url = article_urls[n]
@@ -181,7 +181,7 @@ def make_record(n, rng, publishers, article_urls, topics=TOPICS):
             "type": "article",
             "quality": rng.randint(13, 187),
             "heat": -1 if rng.random() < 0.8 else rng.randint(0, 99),
-            "published": rng.random() < 0.05,
+            "published": rng.random() < published_share,
             "provider": provider,
             "topics": rng.sample(topics, min(len(topics), rng.randint(1, 3))),
         }
@@ -240,11 +240,20 @@ def make_record(n, rng, publishers, article_urls, topics=TOPICS):
     return record
 
 
-def generate(directory, count, seed=0, publishers=PUBLISHERS, topics=TOPIC_COUNT, stories=0.0):
+def generate(
+    directory,
+    count,
+    seed=0,
+    publishers=PUBLISHERS,
+    topics=TOPIC_COUNT,
+    stories=0.0,
+    published=0.05,
+):
     """Write ``count`` seed files into ``directory``; return their paths. ``stories``:
     the share of files that are one more version of an earlier event (as many again
     start one), with the evidence ``bench_stories`` clusters; 0 leaves the files as
-    they always were."""
+    they always were. ``published``: the share the feed marks published (the real
+    feed's seeds mostly are not; a reader-site benchmark wants full pages)."""
     rng = random.Random(seed)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
@@ -254,7 +263,7 @@ def generate(directory, count, seed=0, publishers=PUBLISHERS, topics=TOPIC_COUNT
     paths = []
     events = []
     for n in range(count):
-        record = make_record(n, rng, publishers, article_urls, topic_names)
+        record = make_record(n, rng, publishers, article_urls, topic_names, published)
         if stories:
             roll = rng.random()
             if roll < stories and events:
@@ -283,8 +292,17 @@ def main():
     parser.add_argument("--publishers", type=int, default=PUBLISHERS)
     parser.add_argument("--topics", type=int, default=TOPIC_COUNT)
     parser.add_argument("--stories", type=float, default=0.0, help="share of event versions")
+    parser.add_argument("--published", type=float, default=0.05, help="share marked published")
     args = parser.parse_args()
-    generate(args.directory, args.files, args.seed, args.publishers, args.topics, args.stories)
+    generate(
+        args.directory,
+        args.files,
+        args.seed,
+        args.publishers,
+        args.topics,
+        args.stories,
+        args.published,
+    )
 
 
 if __name__ == "__main__":
