@@ -24,7 +24,11 @@ urlpatterns = [
     path(
         "sitemap.xml",
         sitemap_views.index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        {
+            "sitemaps": SITEMAPS,
+            "sitemap_url_name": "sitemap_section",
+            "template_name": "articles/sitemap_index.xml",
+        },
         name="sitemap",
     ),
     # Before the generic section route, so the index's link to the "news" section lands
