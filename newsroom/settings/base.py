@@ -89,10 +89,15 @@ DATABASES = {
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers keep reading while an import writes.
+    # WAL lets readers keep reading while an import writes. At 100,000 articles the
+    # file is about 2 GB and SQLite's own 2 MB page cache misses on most rows a list
+    # walks: reading pages through a memory map (256 MB) and a 32 MB cache per
+    # connection keeps a topic page's cost near its cost at 1,000.
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault(
-        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        "init_command",
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+        " PRAGMA mmap_size=268435456; PRAGMA cache_size=-32768;",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
