@@ -250,12 +250,15 @@ def measure(base, sample, args):
 
 
 def weight(url):
-    """What a page holds: its size in KB and its cards (articles) or list items."""
+    """What a page holds: its size in KB and its cards, feed entries, sitemap entries or
+    list items."""
     from urllib.request import urlopen
 
     with urlopen(url, timeout=30) as response:
         body = response.read().decode("utf-8", "replace")
-    items = body.count('<article class="card') or body.count("<li") or body.count("<url>")
+    markers = ('<article class="card', "<item>", "<entry>", '"content_html"', "<sitemap>", "<url>")
+    items = next((n for n in map(body.count, markers) if n), 0)
+    items = items or body.count("<li>") + body.count("<li ")
     return f"{len(body) / 1024:.0f} KB, {items} items"
 
 
