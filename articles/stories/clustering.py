@@ -112,22 +112,27 @@ def cluster_articles(article_ids) -> ClusterResult:
     ids = sorted(set(article_ids))
     if not ids or not settings.STORY_CLUSTERING:
         return ClusterResult()
-    lock_stories()
-    rows = Article.objects.filter(pk__in=ids).values_list(
-        "id", "url", "title", "excerpt", "published_at", "story_id", "story_pinned"
+    # The chunk's own rows (the writer holds their locks): read and indexed before the
+    # lock, which only the evidence from other articles and the joining need.
+    rows = (
+        Article.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("id", "url", "title", "excerpt", "published_at", "story_id", "story_pinned")
     )
     members, dates, terms = {}, {}, {}
     for pk, url, title, excerpt, published_at, story_id, pinned in rows:
         members[pk] = Member(pk, url, story_id, pinned, published_at)
         dates[pk] = published_at
         terms[pk] = significant_terms(title, excerpt)
-    write_terms(terms, dates)
-    window = timedelta(days=settings.STORY_WINDOW_DAYS)
+    delta = write_terms(terms, dates)
     links = list(
-        RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False).values_list(
-            "article_id", "url"
-        )
+        RelatedLink.objects.filter(article_id__in=ids, is_hidden=False)
+        .order_by()
+        .values_list("article_id", "url")
     )
+    lock_stories()
+    count_words(delta)
+    window = timedelta(days=settings.STORY_WINDOW_DAYS)
     evidence = (
         _citations(members, links)
         + _shared_links(members, terms, links)
@@ -150,12 +155,12 @@ def lock_stories():
 
 
 def write_terms(terms, dates):
-    """Replace the ``StoryTerm`` rows of the articles of ``terms``, and move the
-    ``StoryWord`` counts by the difference."""
+    """Replace the ``StoryTerm`` rows of the articles of ``terms``; return by how much
+    each word's ``StoryWord`` count moves (``count_words``)."""
     delta = Counter()
     for batch in _batches(terms):
         delta.subtract(
-            StoryTerm.objects.filter(article_id__in=batch).values_list("term", flat=True)
+            StoryTerm.objects.filter(article_id__in=batch).order_by().values_list("term", flat=True)
         )
     StoryTerm.objects.filter(article_id__in=list(terms)).delete()
     adapt = connection.ops.adapt_datetimefield_value
@@ -175,16 +180,24 @@ def write_terms(terms, dates):
         f" ({', '.join(quote(c) for c in columns)})"
         f" VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    words = quote(StoryWord._meta.db_table)
+    if rows:
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    return delta
+
+
+def count_words(delta):
+    """Move the ``StoryWord`` counts by ``delta`` (``{term: change}``). Under the lock:
+    every chunk moves the count of ``ARTICLE_MARK``, whose row lock would otherwise be
+    taken before the advisory lock by one process and after it by another."""
+    words = connection.ops.quote_name(StoryWord._meta.db_table)
     count_sql = (
         f"INSERT INTO {words} (term, articles) VALUES (%s, %s)"
         f" ON CONFLICT (term) DO UPDATE SET articles = {words}.articles + excluded.articles"
     )
-    with connection.cursor() as cursor:
-        if rows:
-            cursor.executemany(sql, rows)
-        changed = sorted((term, n) for term, n in delta.items() if n)
-        if changed:
+    changed = sorted((term, n) for term, n in delta.items() if n)
+    if changed:
+        with connection.cursor() as cursor:
             cursor.executemany(count_sql, changed)
 
 
@@ -218,20 +231,25 @@ def _citations(members, links):
     cited = defaultdict(list)
     for article_id, url in links:
         cited[url].append(article_id)
-    urls = set(cited)
-    for batch in _batches(urls):
-        for pk, url, story_id, pinned, when in Article.objects.filter(url__in=batch).values_list(
-            "id", "url", "story_id", "story_pinned", "published_at"
-        ):
-            other = members.get(pk) or Member(pk, url, story_id, pinned, when)
-            edges += [_edge(CITATION, members[a], other) for a in cited[url] if a != pk]
-    citing = RelatedLink.objects.filter(url__in=list(by_url), is_hidden=False).values_list(
-        "url",
-        "article_id",
-        "article__url",
-        "article__story_id",
-        "article__story_pinned",
-        "article__published_at",
+    listed = RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False)
+    for pk, url, story_id, pinned, when in (
+        Article.objects.filter(url__in=listed.order_by().values("url"))
+        .order_by()
+        .values_list("id", "url", "story_id", "story_pinned", "published_at")
+    ):
+        other = members.get(pk) or Member(pk, url, story_id, pinned, when)
+        edges += [_edge(CITATION, members[a], other) for a in cited[url] if a != pk]
+    citing = (
+        RelatedLink.objects.filter(url__in=list(by_url), is_hidden=False)
+        .order_by()
+        .values_list(
+            "url",
+            "article_id",
+            "article__url",
+            "article__story_id",
+            "article__story_pinned",
+            "article__published_at",
+        )
     )
     for url, pk, article_url, story_id, pinned, when in citing:
         other = members.get(pk) or Member(pk, article_url, story_id, pinned, when)
@@ -242,46 +260,44 @@ def _citations(members, links):
 
 def _shared_links(members, terms, links):
     """Edges between articles listing one related URL that is neither a hub nor off topic."""
-    hub = settings.STORY_HUB_LINKS
-    own = {url for _, url in links}
-    shared = []
-    for batch in _batches(own):
-        shared += [
-            url
-            for url, n in RelatedLink.objects.filter(url__in=batch, is_hidden=False)
-            .values("url")
-            .annotate(n=Count("article_id", distinct=True))
-            .values_list("url", "n")
-            if 2 <= n <= hub
-        ]
-    if not shared:
+    if not links:
         return []
+    shown = RelatedLink.objects.filter(is_hidden=False).order_by()
+    own = shown.filter(article_id__in=list(members)).values("url")
+    shared = (
+        shown.filter(url__in=own)
+        .values("url")
+        .annotate(n=Count("article_id", distinct=True))
+        .filter(n__range=(2, settings.STORY_HUB_LINKS))
+        .values("url")
+    )
     sharers = defaultdict(list)  # url: [(Member, the item's words)]
     others = set()
-    for batch in _batches(shared):
-        for url, pk, title, *article in RelatedLink.objects.filter(
-            url__in=batch, is_hidden=False
-        ).values_list(
-            "url",
-            "article_id",
-            "title",
-            "article__url",
-            "article__story_id",
-            "article__story_pinned",
-            "article__published_at",
-        ):
-            member = members.get(pk) or Member(pk, *article)
-            sharers[url].append((member, headline_terms(title)))
-            if pk not in members:
-                others.add(pk)
+    for url, pk, title, *article in shown.filter(url__in=shared).values_list(
+        "url",
+        "article_id",
+        "title",
+        "article__url",
+        "article__story_id",
+        "article__story_pinned",
+        "article__published_at",
+    ):
+        member = members.get(pk) or Member(pk, *article)
+        sharers[url].append((member, headline_terms(title)))
+        if pk not in members:
+            others.add(pk)
+    if not sharers:
+        return []
     words = {pk: set(article_terms) for pk, article_terms in terms.items()}
     for batch in _batches(others):
-        for pk, term in StoryTerm.objects.filter(article_id__in=batch, weight__gt=0).values_list(
-            "article_id", "term"
+        for pk, term in (
+            StoryTerm.objects.filter(article_id__in=batch, weight__gt=0)
+            .order_by()
+            .values_list("article_id", "term")
         ):
             words.setdefault(pk, set()).add(term)
     edges = []
-    for url in shared:
+    for url in sorted(sharers):
         on_topic = [m for m, item in sharers[url] if item & words.get(m.id, set())]
         for member in on_topic:
             if member.id in members:
@@ -298,10 +314,12 @@ def _close_texts(members, terms, dates):
         return []
     wanted.add(ARTICLE_MARK)
     low, high = min(dates.values()) - window, max(dates.values()) + window
-    in_range = StoryTerm.objects.filter(published_at__range=(low, high))
+    in_range = StoryTerm.objects.filter(published_at__range=(low, high)).order_by()
     counts = {}
     for batch in _batches(wanted):
-        counts.update(StoryWord.objects.filter(term__in=batch).values_list("term", "articles"))
+        counts.update(
+            StoryWord.objects.filter(term__in=batch).order_by().values_list("term", "articles")
+        )
     # A word a tenth of all articles use (more than MIN_COMMON), or more than FETCH_CAP,
     # is common everywhere: its rows are never read.
     everywhere = min(FETCH_CAP, max(MIN_COMMON, COMMON_SHARE * counts.pop(ARTICLE_MARK, 0)))
@@ -337,12 +355,16 @@ def _close_texts(members, terms, dates):
     candidates = {o for found in shared_by.values() for o in found} - set(members)
     other_terms, others = defaultdict(dict), {}
     for batch in _batches(candidates):
-        for pk, term, weight, is_name in StoryTerm.objects.filter(
-            article_id__in=batch, weight__gt=0
-        ).values_list("article_id", "term", "weight", "is_name"):
+        for pk, term, weight, is_name in (
+            StoryTerm.objects.filter(article_id__in=batch, weight__gt=0)
+            .order_by()
+            .values_list("article_id", "term", "weight", "is_name")
+        ):
             other_terms[pk][term] = Term(weight, is_name)
-        for pk, *article in Article.objects.filter(pk__in=batch).values_list(
-            "id", "url", "story_id", "story_pinned", "published_at"
+        for pk, *article in (
+            Article.objects.filter(pk__in=batch)
+            .order_by()
+            .values_list("id", "url", "story_id", "story_pinned", "published_at")
         ):
             others[pk] = Member(pk, *article)
     edges = []
