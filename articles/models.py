@@ -518,7 +518,9 @@ class RelatedLink(models.Model):
             models.CheckConstraint(condition=~Q(target=F("article")), name="relatedlink_not_self"),
         ]
         indexes = [
-            models.Index(fields=["url"], name="relatedlink_url_idx"),
+            # Links by URL (citations, relinking); the clustering counts the articles that
+            # list a URL (articles.stories) from this index alone, no row read.
+            models.Index(fields=["url", "is_hidden", "article"], name="relatedlink_url_idx"),
         ]
 
     def __str__(self):
