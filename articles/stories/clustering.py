@@ -272,7 +272,6 @@ def _shared_links(members, terms, links):
         .values("url")
     )
     sharers = defaultdict(list)  # url: [(Member, the item's words)]
-    others = set()
     for url, pk, title, *article in shown.filter(url__in=shared).values_list(
         "url",
         "article_id",
@@ -284,11 +283,15 @@ def _shared_links(members, terms, links):
     ):
         member = members.get(pk) or Member(pk, *article)
         sharers[url].append((member, headline_terms(title)))
-        if pk not in members:
-            others.add(pk)
-    if not sharers:
-        return []
     words = {pk: set(article_terms) for pk, article_terms in terms.items()}
+    # A URL joins something only if one of the chunk's articles lists it on topic: the
+    # words of the other articles are read for those URLs alone.
+    useful = sorted(
+        url
+        for url, listed in sharers.items()
+        if any(m.id in members and item & words[m.id] for m, item in listed)
+    )
+    others = {m.id for url in useful for m, _ in sharers[url] if m.id not in members}
     for batch in _batches(others):
         for pk, term in (
             StoryTerm.objects.filter(article_id__in=batch, weight__gt=0)
@@ -297,7 +300,7 @@ def _shared_links(members, terms, links):
         ):
             words.setdefault(pk, set()).add(term)
     edges = []
-    for url in sorted(sharers):
+    for url in useful:
         on_topic = [m for m, item in sharers[url] if item & words.get(m.id, set())]
         for member in on_topic:
             if member.id in members:
