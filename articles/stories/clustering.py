@@ -284,14 +284,22 @@ def _shared_links(members, terms, links):
         member = members.get(pk) or Member(pk, *article)
         sharers[url].append((member, headline_terms(title)))
     words = {pk: set(article_terms) for pk, article_terms in terms.items()}
-    # A URL joins something only if one of the chunk's articles lists it on topic: the
-    # words of the other articles are read for those URLs alone.
-    useful = sorted(
-        url
-        for url, listed in sharers.items()
-        if any(m.id in members and item & words[m.id] for m, item in listed)
-    )
-    others = {m.id for url in useful for m, _ in sharers[url] if m.id not in members}
+    # A URL joins something only if one of the chunk's articles lists it on topic, and
+    # only with the articles published within the window of one of those: the words of
+    # the other articles are read for those alone.
+    window = timedelta(days=settings.STORY_WINDOW_DAYS)
+    mine = {}  # url: the chunk's articles listing it on topic
+    for url, listed in sharers.items():
+        if on_topic := [m for m, item in listed if m.id in members and item & words[m.id]]:
+            mine[url] = on_topic
+    useful = sorted(mine)
+    others = {
+        m.id
+        for url, on_topic in mine.items()
+        for m, _ in sharers[url]
+        if m.id not in members
+        and any(abs(m.published_at - o.published_at) <= window for o in on_topic)
+    }
     for batch in _batches(others):
         for pk, term in (
             StoryTerm.objects.filter(article_id__in=batch, weight__gt=0)
