@@ -28,7 +28,10 @@ links (an editor's judgement that they are not coverage) are no evidence.
 through an index: related links by URL, articles by URL, terms by (term, date) within
 the window. How many articles use each word is kept in ``StoryWord`` (moved per chunk),
 and a word's rows are read only if it is not common, at most ``FETCH_CAP`` of them, so
-the rows read per chunk are bounded too.
+the rows read per chunk are bounded too. The URLs a chunk lists go to the database as
+subqueries, not lists of thousands of parameters; the counts of a URL's articles come
+from ``relatedlink_url_idx`` alone; other articles' words are read only where they can
+make an edge (on topic, within the window).
 
 **Editors' decisions** (``articles.stories.editing``) are kept:
 
@@ -44,9 +47,13 @@ from a hash of its first member's URL, so it never reveals an unpublished headli
 
 **Concurrency.** On PostgreSQL the clustering of a chunk takes one advisory lock held to
 the end of its transaction, so chunks of parallel imports cluster one after the other,
-each seeing the articles the others committed. Membership then depends on the order of
-arrival only where a related URL or a word crosses its threshold (``STORY_HUB_LINKS``,
-``STORY_TERM_CAP``) during the run; story ids and slugs depend on which member came first.
+each seeing the articles the others committed. What concerns the chunk's own articles
+alone (reading them, finding and writing their terms, reading their related links) is
+done before the lock: the writer holds their rows, and no other chunk reads them before
+this one commits. The ``StoryWord`` counts move under it (every chunk moves one).
+Membership then depends on the order of arrival only where a related URL or a word
+crosses its threshold (``STORY_HUB_LINKS``, ``STORY_TERM_CAP``) during the run; story ids
+and slugs depend on which member came first.
 """
 
 from __future__ import annotations
