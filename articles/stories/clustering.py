@@ -67,7 +67,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 
 from articles.models import Article, RelatedLink, Story, StoryTerm, StoryWord
@@ -132,18 +132,11 @@ def cluster_articles(article_ids) -> ClusterResult:
         dates[pk] = published_at
         terms[pk] = significant_terms(title, excerpt)
     delta = write_terms(terms, dates)
-    links = list(
-        RelatedLink.objects.filter(article_id__in=ids, is_hidden=False)
-        .order_by()
-        .values_list("article_id", "url")
-    )
     lock_stories()
     count_words(delta)
     window = timedelta(days=settings.STORY_WINDOW_DAYS)
     evidence = (
-        _citations(members, links)
-        + _shared_links(members, terms, links)
-        + _close_texts(members, terms, dates)
+        _citations(members) + _shared_links(members, terms) + _close_texts(members, terms, dates)
     )
     edges = [
         edge for edge in evidence if abs(edge[3].published_at - edge[4].published_at) <= window
@@ -231,16 +224,21 @@ def _edge(kind, a, b):
 # --- evidence --------------------------------------------------------------------------
 
 
-def _citations(members, links):
+def _citations(members):
     """Edges between our articles where one lists the other, either way round."""
     by_url = {member.url: member for member in members.values()}
     edges = []
-    cited = defaultdict(list)
-    for article_id, url in links:
+    cited = defaultdict(list)  # our article's URL: the chunk's articles listing it
+    for article_id, url in (
+        RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False)
+        # Exists, not url__in: SQLite would read every article's URL for an IN.
+        .filter(Exists(Article.objects.filter(url=OuterRef("url"))))
+        .order_by()
+        .values_list("article_id", "url")
+    ):
         cited[url].append(article_id)
-    listed = RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False)
     for pk, url, story_id, pinned, when in (
-        Article.objects.filter(url__in=listed.order_by().values("url"))
+        Article.objects.filter(url__in=list(cited))
         .order_by()
         .values_list("id", "url", "story_id", "story_pinned", "published_at")
     ):
@@ -265,10 +263,8 @@ def _citations(members, links):
     return edges
 
 
-def _shared_links(members, terms, links):
+def _shared_links(members, terms):
     """Edges between articles listing one related URL that is neither a hub nor off topic."""
-    if not links:
-        return []
     shown = RelatedLink.objects.filter(is_hidden=False).order_by()
     own = shown.filter(article_id__in=list(members)).values("url")
     shared = (
