@@ -175,14 +175,18 @@ def write_terms(terms, dates):
         delta[ARTICLE_MARK] += 1
     quote = connection.ops.quote_name
     columns = ("article_id", "term", "published_at", "weight", "is_name")
-    sql = (
+    insert = (
         f"INSERT INTO {quote(StoryTerm._meta.db_table)}"
-        f" ({', '.join(quote(c) for c in columns)})"
-        f" VALUES ({', '.join(['%s'] * len(columns))})"
+        f" ({', '.join(quote(c) for c in columns)}) VALUES "
     )
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+    row = f"({', '.join(['%s'] * len(columns))})"
+    # Multi-row statements, not executemany: PostgreSQL then gets a few statements a
+    # chunk instead of some 4,000 (a third of the clustering's time there).
+    per_statement = MAX_IN_PARAMS // len(columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(insert + ", ".join([row] * len(batch)), [v for r in batch for v in r])
     return delta
 
 
