@@ -392,7 +392,11 @@ class StoryTerm(models.Model):
     index through which the importer finds an article's look-alikes (``articles.stories``)
     without reading the table. Rebuilt whenever the article is imported."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="story_terms")
+    # No index of its own: storyterm_unique_term, which starts with it, serves lookups by
+    # article, and the importer writes one B-tree fewer for each of its rows.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="story_terms", db_index=False
+    )
     term = models.CharField(max_length=40)
     published_at = models.DateTimeField()
     weight = models.PositiveSmallIntegerField(default=1, help_text="2 in the headline, 1 else.")
@@ -516,7 +520,9 @@ class RelatedLink(models.Model):
             models.CheckConstraint(condition=~Q(target=F("article")), name="relatedlink_not_self"),
         ]
         indexes = [
-            models.Index(fields=["url"], name="relatedlink_url_idx"),
+            # Links by URL (citations, relinking); the clustering counts the articles that
+            # list a URL (articles.stories) from this index alone, no row read.
+            models.Index(fields=["url", "is_hidden", "article"], name="relatedlink_url_idx"),
         ]
 
     def __str__(self):

@@ -28,7 +28,10 @@ links (an editor's judgement that they are not coverage) are no evidence.
 through an index: related links by URL, articles by URL, terms by (term, date) within
 the window. How many articles use each word is kept in ``StoryWord`` (moved per chunk),
 and a word's rows are read only if it is not common, at most ``FETCH_CAP`` of them, so
-the rows read per chunk are bounded too.
+the rows read per chunk are bounded too. The URLs a chunk lists go to the database as
+subqueries, not lists of thousands of parameters; the counts of a URL's articles come
+from ``relatedlink_url_idx`` alone; other articles' words are read only where they can
+make an edge (on topic, within the window).
 
 **Editors' decisions** (``articles.stories.editing``) are kept:
 
@@ -44,9 +47,13 @@ from a hash of its first member's URL, so it never reveals an unpublished headli
 
 **Concurrency.** On PostgreSQL the clustering of a chunk takes one advisory lock held to
 the end of its transaction, so chunks of parallel imports cluster one after the other,
-each seeing the articles the others committed. Membership then depends on the order of
-arrival only where a related URL or a word crosses its threshold (``STORY_HUB_LINKS``,
-``STORY_TERM_CAP``) during the run; story ids and slugs depend on which member came first.
+each seeing the articles the others committed. What concerns the chunk's own articles
+alone (reading them, finding and writing their terms, reading their related links) is
+done before the lock: the writer holds their rows, and no other chunk reads them before
+this one commits. The ``StoryWord`` counts move under it (every chunk moves one).
+Membership then depends on the order of arrival only where a related URL or a word
+crosses its threshold (``STORY_HUB_LINKS``, ``STORY_TERM_CAP``) during the run; story ids
+and slugs depend on which member came first.
 """
 
 from __future__ import annotations
@@ -60,7 +67,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, IntegerField, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
 from django.utils import timezone
 
 from articles.models import Article, RelatedLink, Story, StoryTerm, StoryWord
@@ -112,26 +119,24 @@ def cluster_articles(article_ids) -> ClusterResult:
     ids = sorted(set(article_ids))
     if not ids or not settings.STORY_CLUSTERING:
         return ClusterResult()
-    lock_stories()
-    rows = Article.objects.filter(pk__in=ids).values_list(
-        "id", "url", "title", "excerpt", "published_at", "story_id", "story_pinned"
+    # The chunk's own rows (the writer holds their locks): read and indexed before the
+    # lock, which only the evidence from other articles and the joining need.
+    rows = (
+        Article.objects.filter(pk__in=ids)
+        .order_by("pk")
+        .values_list("id", "url", "title", "excerpt", "published_at", "story_id", "story_pinned")
     )
     members, dates, terms = {}, {}, {}
     for pk, url, title, excerpt, published_at, story_id, pinned in rows:
         members[pk] = Member(pk, url, story_id, pinned, published_at)
         dates[pk] = published_at
         terms[pk] = significant_terms(title, excerpt)
-    write_terms(terms, dates)
+    delta = write_terms(terms, dates)
+    lock_stories()
+    count_words(delta)
     window = timedelta(days=settings.STORY_WINDOW_DAYS)
-    links = list(
-        RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False).values_list(
-            "article_id", "url"
-        )
-    )
     evidence = (
-        _citations(members, links)
-        + _shared_links(members, terms, links)
-        + _close_texts(members, terms, dates)
+        _citations(members) + _shared_links(members, terms) + _close_texts(members, terms, dates)
     )
     edges = [
         edge for edge in evidence if abs(edge[3].published_at - edge[4].published_at) <= window
@@ -150,12 +155,12 @@ def lock_stories():
 
 
 def write_terms(terms, dates):
-    """Replace the ``StoryTerm`` rows of the articles of ``terms``, and move the
-    ``StoryWord`` counts by the difference."""
+    """Replace the ``StoryTerm`` rows of the articles of ``terms``; return by how much
+    each word's ``StoryWord`` count moves (``count_words``)."""
     delta = Counter()
     for batch in _batches(terms):
         delta.subtract(
-            StoryTerm.objects.filter(article_id__in=batch).values_list("term", flat=True)
+            StoryTerm.objects.filter(article_id__in=batch).order_by().values_list("term", flat=True)
         )
     StoryTerm.objects.filter(article_id__in=list(terms)).delete()
     adapt = connection.ops.adapt_datetimefield_value
@@ -170,21 +175,33 @@ def write_terms(terms, dates):
         delta[ARTICLE_MARK] += 1
     quote = connection.ops.quote_name
     columns = ("article_id", "term", "published_at", "weight", "is_name")
-    sql = (
+    insert = (
         f"INSERT INTO {quote(StoryTerm._meta.db_table)}"
-        f" ({', '.join(quote(c) for c in columns)})"
-        f" VALUES ({', '.join(['%s'] * len(columns))})"
+        f" ({', '.join(quote(c) for c in columns)}) VALUES "
     )
-    words = quote(StoryWord._meta.db_table)
+    row = f"({', '.join(['%s'] * len(columns))})"
+    # Multi-row statements, not executemany: PostgreSQL then gets a few statements a
+    # chunk instead of some 4,000 (a third of the clustering's time there).
+    per_statement = MAX_IN_PARAMS // len(columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(insert + ", ".join([row] * len(batch)), [v for r in batch for v in r])
+    return delta
+
+
+def count_words(delta):
+    """Move the ``StoryWord`` counts by ``delta`` (``{term: change}``). Under the lock:
+    every chunk moves the count of ``ARTICLE_MARK``, whose row lock would otherwise be
+    taken before the advisory lock by one process and after it by another."""
+    words = connection.ops.quote_name(StoryWord._meta.db_table)
     count_sql = (
         f"INSERT INTO {words} (term, articles) VALUES (%s, %s)"
         f" ON CONFLICT (term) DO UPDATE SET articles = {words}.articles + excluded.articles"
     )
-    with connection.cursor() as cursor:
-        if rows:
-            cursor.executemany(sql, rows)
-        changed = sorted((term, n) for term, n in delta.items() if n)
-        if changed:
+    changed = sorted((term, n) for term, n in delta.items() if n)
+    if changed:
+        with connection.cursor() as cursor:
             cursor.executemany(count_sql, changed)
 
 
@@ -211,27 +228,37 @@ def _edge(kind, a, b):
 # --- evidence --------------------------------------------------------------------------
 
 
-def _citations(members, links):
+def _citations(members):
     """Edges between our articles where one lists the other, either way round."""
     by_url = {member.url: member for member in members.values()}
     edges = []
-    cited = defaultdict(list)
-    for article_id, url in links:
+    cited = defaultdict(list)  # our article's URL: the chunk's articles listing it
+    for article_id, url in (
+        RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False)
+        # Exists, not url__in: SQLite would read every article's URL for an IN.
+        .filter(Exists(Article.objects.filter(url=OuterRef("url"))))
+        .order_by()
+        .values_list("article_id", "url")
+    ):
         cited[url].append(article_id)
-    urls = set(cited)
-    for batch in _batches(urls):
-        for pk, url, story_id, pinned, when in Article.objects.filter(url__in=batch).values_list(
-            "id", "url", "story_id", "story_pinned", "published_at"
-        ):
-            other = members.get(pk) or Member(pk, url, story_id, pinned, when)
-            edges += [_edge(CITATION, members[a], other) for a in cited[url] if a != pk]
-    citing = RelatedLink.objects.filter(url__in=list(by_url), is_hidden=False).values_list(
-        "url",
-        "article_id",
-        "article__url",
-        "article__story_id",
-        "article__story_pinned",
-        "article__published_at",
+    for pk, url, story_id, pinned, when in (
+        Article.objects.filter(url__in=list(cited))
+        .order_by()
+        .values_list("id", "url", "story_id", "story_pinned", "published_at")
+    ):
+        other = members.get(pk) or Member(pk, url, story_id, pinned, when)
+        edges += [_edge(CITATION, members[a], other) for a in cited[url] if a != pk]
+    citing = (
+        RelatedLink.objects.filter(url__in=list(by_url), is_hidden=False)
+        .order_by()
+        .values_list(
+            "url",
+            "article_id",
+            "article__url",
+            "article__story_id",
+            "article__story_pinned",
+            "article__published_at",
+        )
     )
     for url, pk, article_url, story_id, pinned, when in citing:
         other = members.get(pk) or Member(pk, article_url, story_id, pinned, when)
@@ -240,48 +267,55 @@ def _citations(members, links):
     return edges
 
 
-def _shared_links(members, terms, links):
+def _shared_links(members, terms):
     """Edges between articles listing one related URL that is neither a hub nor off topic."""
-    hub = settings.STORY_HUB_LINKS
-    own = {url for _, url in links}
-    shared = []
-    for batch in _batches(own):
-        shared += [
-            url
-            for url, n in RelatedLink.objects.filter(url__in=batch, is_hidden=False)
-            .values("url")
-            .annotate(n=Count("article_id", distinct=True))
-            .values_list("url", "n")
-            if 2 <= n <= hub
-        ]
-    if not shared:
-        return []
+    shown = RelatedLink.objects.filter(is_hidden=False).order_by()
+    own = shown.filter(article_id__in=list(members)).values("url")
+    shared = (
+        shown.filter(url__in=own)
+        .values("url")
+        .annotate(n=Count("article_id", distinct=True))
+        .filter(n__range=(2, settings.STORY_HUB_LINKS))
+        .values("url")
+    )
     sharers = defaultdict(list)  # url: [(Member, the item's words)]
-    others = set()
-    for batch in _batches(shared):
-        for url, pk, title, *article in RelatedLink.objects.filter(
-            url__in=batch, is_hidden=False
-        ).values_list(
-            "url",
-            "article_id",
-            "title",
-            "article__url",
-            "article__story_id",
-            "article__story_pinned",
-            "article__published_at",
-        ):
-            member = members.get(pk) or Member(pk, *article)
-            sharers[url].append((member, headline_terms(title)))
-            if pk not in members:
-                others.add(pk)
+    for url, pk, title, *article in shown.filter(url__in=shared).values_list(
+        "url",
+        "article_id",
+        "title",
+        "article__url",
+        "article__story_id",
+        "article__story_pinned",
+        "article__published_at",
+    ):
+        member = members.get(pk) or Member(pk, *article)
+        sharers[url].append((member, headline_terms(title)))
     words = {pk: set(article_terms) for pk, article_terms in terms.items()}
+    # A URL joins something only if one of the chunk's articles lists it on topic, and
+    # only with the articles published within the window of one of those: the words of
+    # the other articles are read for those alone.
+    window = timedelta(days=settings.STORY_WINDOW_DAYS)
+    mine = {}  # url: the chunk's articles listing it on topic
+    for url, listed in sharers.items():
+        if on_topic := [m for m, item in listed if m.id in members and item & words[m.id]]:
+            mine[url] = on_topic
+    useful = sorted(mine)
+    others = {
+        m.id
+        for url, on_topic in mine.items()
+        for m, _ in sharers[url]
+        if m.id not in members
+        and any(abs(m.published_at - o.published_at) <= window for o in on_topic)
+    }
     for batch in _batches(others):
-        for pk, term in StoryTerm.objects.filter(article_id__in=batch, weight__gt=0).values_list(
-            "article_id", "term"
+        for pk, term in (
+            StoryTerm.objects.filter(article_id__in=batch, weight__gt=0)
+            .order_by()
+            .values_list("article_id", "term")
         ):
             words.setdefault(pk, set()).add(term)
     edges = []
-    for url in shared:
+    for url in useful:
         on_topic = [m for m, item in sharers[url] if item & words.get(m.id, set())]
         for member in on_topic:
             if member.id in members:
@@ -298,10 +332,12 @@ def _close_texts(members, terms, dates):
         return []
     wanted.add(ARTICLE_MARK)
     low, high = min(dates.values()) - window, max(dates.values()) + window
-    in_range = StoryTerm.objects.filter(published_at__range=(low, high))
+    in_range = StoryTerm.objects.filter(published_at__range=(low, high)).order_by()
     counts = {}
     for batch in _batches(wanted):
-        counts.update(StoryWord.objects.filter(term__in=batch).values_list("term", "articles"))
+        counts.update(
+            StoryWord.objects.filter(term__in=batch).order_by().values_list("term", "articles")
+        )
     # A word a tenth of all articles use (more than MIN_COMMON), or more than FETCH_CAP,
     # is common everywhere: its rows are never read.
     everywhere = min(FETCH_CAP, max(MIN_COMMON, COMMON_SHARE * counts.pop(ARTICLE_MARK, 0)))
@@ -337,12 +373,16 @@ def _close_texts(members, terms, dates):
     candidates = {o for found in shared_by.values() for o in found} - set(members)
     other_terms, others = defaultdict(dict), {}
     for batch in _batches(candidates):
-        for pk, term, weight, is_name in StoryTerm.objects.filter(
-            article_id__in=batch, weight__gt=0
-        ).values_list("article_id", "term", "weight", "is_name"):
+        for pk, term, weight, is_name in (
+            StoryTerm.objects.filter(article_id__in=batch, weight__gt=0)
+            .order_by()
+            .values_list("article_id", "term", "weight", "is_name")
+        ):
             other_terms[pk][term] = Term(weight, is_name)
-        for pk, *article in Article.objects.filter(pk__in=batch).values_list(
-            "id", "url", "story_id", "story_pinned", "published_at"
+        for pk, *article in (
+            Article.objects.filter(pk__in=batch)
+            .order_by()
+            .values_list("id", "url", "story_id", "story_pinned", "published_at")
         ):
             others[pk] = Member(pk, *article)
     edges = []
@@ -463,11 +503,7 @@ def _join(members, edges) -> ClusterResult:
         ids = {slug: story.pk for slug, story in zip(new_slugs.values(), created, strict=True)}
         assign = {ids.get(key, key): value for key, value in assign.items()}
         result.created = len(created)
-    whens = [When(pk__in=pks, then=Value(story)) for story, pks in assign.items() if pks]
-    if whens:
-        result.joined = Article.objects.filter(
-            pk__in=[pk for pks in assign.values() for pk in pks]
-        ).update(story_id=Case(*whens, output_field=IntegerField()))
+    result.joined = place_articles(assign)
     if moved:
         result.joined += Article.objects.filter(story_id__in=list(moved)).update(
             story_id=Case(
@@ -480,6 +516,23 @@ def _join(members, edges) -> ClusterResult:
     if touched:
         Story.objects.filter(pk__in=touched).update(updated_at=timezone.now())
     return result
+
+
+def place_articles(assign):
+    """Put the articles of ``assign`` (``{story id: [article ids]}``) into their stories,
+    in one batch of single-row updates, by article id (the order PostgreSQL locks rows
+    in); an ``UPDATE ... CASE`` over id lists costs more to build than to run."""
+    pairs = sorted((pk, story) for story, pks in assign.items() for pk in pks)
+    if pairs:
+        quote = connection.ops.quote_name
+        sql = (
+            f"UPDATE {quote(Article._meta.db_table)}"
+            f" SET {quote(Article._meta.get_field('story').column)} = %s"
+            f" WHERE {quote(Article._meta.pk.column)} = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [(story, pk) for pk, story in pairs])
+    return len(pairs)
 
 
 def story_slug(url):
