@@ -117,6 +117,8 @@ def import_seeds(
                     break
                 chunk = files[start : start + chunk_size]
                 importer.import_chunk(chunk)
+                if not dry_run:
+                    retrying(importer.writer.keep_statistics)
                 result.files_done = start + len(chunk)
                 result.last_file = path_text(chunk[-1])
                 if progress:

@@ -76,6 +76,22 @@ def test_only_a_run_that_wrote_a_tenth_of_the_articles_analyzes(tmp_path, monkey
     assert len(calls) == 2
 
 
+@pytest.mark.django_db
+def test_a_long_run_analyzes_each_time_the_table_has_doubled(tmp_path, monkeypatch):
+    """A fresh import plans its later chunks with statistics of a table that grew since:
+    it analyzes as it goes, each time it has written as many articles again as the table
+    held at the last ANALYZE, then once at the end."""
+    sizes = []
+    monkeypatch.setattr(writer, "analyze", lambda models: sizes.append(Article.objects.count()))
+    monkeypatch.setattr(writer, "ANALYZE_MIN_ARTICLES", 2)
+    import_seeds(write_folder(tmp_path / "run", 16), chunk_size=1)
+    assert sizes == [2, 5, 11, 16]
+
+    sizes.clear()
+    import_seeds(write_folder(tmp_path / "dry", 16, start=16), chunk_size=1, dry_run=True)
+    assert sizes == []
+
+
 @pytest.mark.django_db(transaction=True)  # the refusal comes at commit
 def test_a_publisher_merged_during_the_run_is_read_afresh(tmp_path):
     """The run cached example-news.com; an editor merges it into another publisher before
