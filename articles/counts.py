@@ -5,7 +5,7 @@ computed once per content version: exact, flat, never stale.
 (``pagecache.current_version()``). The cache key holds the version's counter, so any
 change readers could see gives a new key, and so does a scheduled time passing: the first
 read after ``next_change_at`` bumps the version, as the page cache does. A request reads
-the version once (it is kept on the request).
+the version once (the page cache's read of it, or one kept on the request).
 
 Inside a transaction (a write's, or a test's) the connection may see rows no commit has
 versioned yet, so there the value is computed afresh and not stored.
@@ -40,8 +40,9 @@ _MISSING = object()
 
 
 def current_version(request=None):
-    """The content version (``pagecache.current_version``), read once per request."""
-    version = getattr(request, "_content_version", None)
+    """The content version (``pagecache.current_version``), read once per request: the
+    one the page cache read for it, else kept on ``request``."""
+    version = pagecache.serving_version.get() or getattr(request, "_content_version", None)
     if version is None:
         version = pagecache.current_version()
         if request is not None:

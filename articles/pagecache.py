@@ -28,6 +28,7 @@ import hashlib
 import secrets
 import threading
 from collections import OrderedDict
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -42,6 +43,9 @@ from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 VERSION_KEY = "newsroom:content-version"
+# The version the middleware read for the anonymous GET being served, so that what the
+# view computes per version (``articles.counts``) reads it no second time.
+serving_version = ContextVar("serving_version", default=None)
 PAGE_KEY = "newsroom:page:"
 SKIP_HEADERS = {"set-cookie", "content-length"}
 
@@ -277,7 +281,11 @@ class AnonymousPageCacheMiddleware:
         if entry is not None and entry[0] == version.counter:
             return self._respond(request, entry)
 
-        response = self.get_response(request)
+        token = serving_version.set(version)
+        try:
+            response = self.get_response(request)
+        finally:
+            serving_version.reset(token)
         if cacheable_response(response):
             response["Cache-Control"] = _cache_control()
             patch_vary_headers(response, ["Cookie"])

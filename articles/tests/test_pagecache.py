@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from articles import pagecache
 from articles.models import Article, ContentVersion
-from articles.tests.factories import make_article, make_provider
+from articles.tests.factories import make_article, make_provider, make_topic
 
 REDIS_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
 
@@ -201,6 +201,18 @@ def test_a_cache_hit_costs_at_most_one_query(client, page_cache, django_assert_m
     client.get("/")
     with django_assert_max_num_queries(1):
         client.get("/")
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/topics/"])
+def test_a_miss_reads_the_content_version_once(client, page_cache, monkeypatch, url):
+    """The page cache reads the version, and what the page computes per version (its
+    counts, the sitemap sections' dates) uses that read instead of another."""
+    make_article(topics=[make_topic("Energy")])
+    reads = []
+    read = pagecache.current_version
+    monkeypatch.setattr(pagecache, "current_version", lambda *a: reads.append(1) or read(*a))
+    assert client.get(url).status_code == 200
+    assert len(reads) == 1
 
 
 def test_an_import_shows_on_the_next_request(client, page_cache, tmp_path):
