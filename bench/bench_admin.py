@@ -28,6 +28,10 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.common import use_database  # noqa: E402
+
 SIZES = (1_000, 100_000)
 PROVIDERS = 300
 TOPICS = 60
@@ -51,15 +55,13 @@ def fresh_database(size, db_path, postgres_url=None):
     return f"sqlite:///{path}"
 
 
-def use_database(url):
-    """Point Django's default connection at ``url`` (closing the open one) and forget
-    what the cache holds of the other database."""
+def switch_to(url):
+    """Point Django's default connection at ``url`` and forget what the cache holds of
+    the other database."""
     import environ
     from django.core.cache import cache
-    from django.db import connection
 
-    connection.close()
-    connection.settings_dict.update(environ.Env.db_url_config(url))
+    use_database(**environ.Env.db_url_config(url))
     cache.clear()
 
 
@@ -184,7 +186,7 @@ def main():
     clients = {}
     for size in SIZES:
         started = time.perf_counter()
-        use_database(urls[size])
+        switch_to(urls[size])
         from django.core.management import call_command
 
         call_command("migrate", verbosity=0)
@@ -213,7 +215,7 @@ def main():
     queries = {}
     for _ in range(args.rounds):
         for size in SIZES:
-            use_database(urls[size])
+            switch_to(urls[size])
             for name, params in variants.items():
                 runs, queries[name, size] = measure(clients[size], url, params, args.runs)
                 times[name, size].extend(runs)

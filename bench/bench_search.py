@@ -50,6 +50,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import use_database  # noqa: E402
+
 SIZES = (1_000, 100_000)
 BATCH = 2_000
 PROVIDERS = 50
@@ -113,14 +115,6 @@ def add_articles(start, stop, providers, rng, now, rare):
             )
             for n in range(batch_start, min(batch_start + BATCH, stop))
         )
-
-
-def use_database(name):
-    """Point the default connection at the SQLite file or PostgreSQL database ``name``."""
-    from django.db import connection
-
-    connection.close()
-    connection.settings_dict["NAME"] = name
 
 
 def copy_database(source, target):
@@ -241,7 +235,7 @@ def main():
     check_results()
 
     copy_database(small_db, large_db)
-    use_database(large_db)
+    use_database(NAME=large_db)
     started = time.perf_counter()
     add_articles(small, large, providers, rng, now, rare=set())
     with connection.cursor() as cursor:
@@ -254,7 +248,7 @@ def main():
     per_round = max(1, args.repeat // args.rounds)
     for _ in range(args.rounds):
         for size, name in ((small, small_db), (large, large_db)):
-            use_database(name)
+            use_database(NAME=name)
             time_queries(per_round, timings[size])
     if not args.keep:
         drop_database(large_db)

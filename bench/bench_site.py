@@ -36,7 +36,6 @@ import argparse
 import os
 import random
 import sqlite3
-import statistics
 import sys
 import time
 from datetime import timedelta
@@ -44,6 +43,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import print_ratios, time_pages, use_database  # noqa: E402
 
 SIZES = (1_000, 100_000)
 GOAL = 1.2
@@ -107,7 +108,7 @@ def copy_database(small, large):
         with connection._nodb_cursor() as cursor:
             cursor.execute(f'DROP DATABASE IF EXISTS "{large}"')
             cursor.execute(f'CREATE DATABASE "{large}" TEMPLATE "{small}"')
-    use_database(large)
+    use_database(NAME=large)
 
 
 def add_providers(providers, count):
@@ -262,38 +263,6 @@ def pages():
     }
 
 
-def use_database(name):
-    from django.db import connection
-
-    connection.close()
-    connection.settings_dict["NAME"] = name
-
-
-def time_pages(urls, databases, repeat, rounds, warmup=3):
-    """``{database: {page: [seconds]}}``: each page in ``rounds`` alternations."""
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    timings = {database: {} for database in databases}
-    per_round = max(1, repeat // rounds)
-    for name, url in urls.items():
-        for _ in range(rounds):
-            for database in databases:
-                use_database(database)
-                for _ in range(warmup):
-                    response = client.get(url)
-                    assert response.status_code == 200, (url, response.status_code)
-                for _ in range(per_round):
-                    started = time.perf_counter()
-                    client.get(url)
-                    timings[database].setdefault(name, []).append(time.perf_counter() - started)
-    return timings
-
-
-def medians(timings):
-    return {name: statistics.median(values) * 1000 for name, values in timings.items()}
-
-
 def explain(urls):
     """The plans of a few pages' queries, printed for the record.
 
@@ -390,27 +359,16 @@ def main():
         bump_version(offset=1_000_000)
         print(f"{large:>7,} articles built in {time.perf_counter() - started:.1f} s")
 
-    use_database(large_db)
+    use_database(NAME=large_db)
     urls = pages()
     if args.explain:
         explain(urls)
     if args.only:
         urls = {name: url for name, url in urls.items() if name in args.only}
-    by_database = time_pages(urls, (small_db, large_db), args.repeat, args.rounds)
-    timings = {small: by_database[small_db], large: by_database[large_db]}
-
-    figures = {size: medians(timings[size]) for size in SIZES}
-    print(f"\nmedian render time in ms, {connection.vendor}, {args.repeat} renders per cell")
-    print(f"{'page':<26}{small:>10,}{large:>10,}{'ratio':>8}")
-    worst = 0.0
-    for name in figures[small]:
-        a, b = figures[small][name], figures[large][name]
-        if name not in NOT_HELD:
-            worst = max(worst, b / a)
-        flag = f"   ({NOT_HELD[name]})" if name in NOT_HELD else ""
-        flag = flag or ("   <-- over the goal" if b / a > GOAL else "")
-        print(f"{name:<26}{a:>10.2f}{b:>10.2f}{b / a:>8.2f}{flag}")
-    print(f"worst ratio: {worst:.2f} (goal <= {GOAL})")
+    databases = {small: {"NAME": small_db}, large: {"NAME": large_db}}
+    timings = time_pages(urls, databases, args.repeat, args.rounds)
+    title = f"median render time in ms, {connection.vendor}, {args.repeat} renders per cell"
+    print_ratios(timings, SIZES, GOAL, NOT_HELD, title)
 
 
 if __name__ == "__main__":

@@ -33,7 +33,6 @@ ratio is at most 1.2.
 import argparse
 import os
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -42,6 +41,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import print_ratios, time_pages, use_database  # noqa: E402
 
 SIZES = (1_000, 100_000)
 STORY_SIZE = 4
@@ -230,34 +231,6 @@ def pages():
     }
 
 
-def use(url):
-    import environ
-    from django.db import connection
-
-    connection.close()
-    connection.settings_dict.update(environ.Env.db_url_config(url))
-
-
-def time_pages(urls, databases, repeat, rounds, warmup=3):
-    from django.test import Client
-
-    client = Client(HTTP_HOST="localhost")
-    timings = {size: {} for size in databases}
-    per_round = max(1, repeat // rounds)
-    for name, url in urls.items():
-        for _ in range(rounds):
-            for size, database in databases.items():
-                use(database)
-                for _ in range(warmup):
-                    response = client.get(url)
-                    assert response.status_code == 200, (size, url, response.status_code)
-                for _ in range(per_round):
-                    started = time.perf_counter()
-                    client.get(url)
-                    timings[size].setdefault(name, []).append(time.perf_counter() - started)
-    return timings
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=100, help="renders per page and size")
@@ -300,27 +273,15 @@ def main():
     import django
 
     django.setup()
+    import environ
     from django.db import connection
 
-    use(databases[args.sizes[-1]])
+    settings = {size: environ.Env.db_url_config(url) for size, url in databases.items()}
+    use_database(**settings[args.sizes[-1]])
     urls = pages()
-    timings = time_pages(urls, databases, args.repeat, args.rounds)
-    small, large = args.sizes
-    figures = {
-        size: {name: statistics.median(values) * 1000 for name, values in timings[size].items()}
-        for size in args.sizes
-    }
-    print(f"\nmedian render time in ms, {connection.vendor}, {args.repeat} renders per cell")
-    print(f"{'page':<28}{small:>10,}{large:>10,}{'ratio':>8}")
-    worst = 0.0
-    for name in urls:
-        a, b = figures[small][name], figures[large][name]
-        if name not in NOT_HELD:
-            worst = max(worst, b / a)
-        flag = f"   ({NOT_HELD[name]})" if name in NOT_HELD else ""
-        flag = flag or ("   <-- over the goal" if b / a > GOAL else "")
-        print(f"{name:<28}{a:>10.2f}{b:>10.2f}{b / a:>8.2f}{flag}")
-    print(f"worst ratio: {worst:.2f} (goal <= {GOAL})")
+    timings = time_pages(urls, settings, args.repeat, args.rounds)
+    title = f"median render time in ms, {connection.vendor}, {args.repeat} renders per cell"
+    print_ratios(timings, args.sizes, GOAL, NOT_HELD, title)
 
 
 if __name__ == "__main__":
