@@ -273,7 +273,7 @@ def weight(url):
 
     with urlopen(url, timeout=30) as response:
         body = response.read().decode("utf-8", "replace")
-    markers = ('<article class="card', "<item>", "<entry>", '"content_html"', "<sitemap>", "<url>")
+    markers = ('<article class="card', "<item>", "<entry>", '"content_text"', "<sitemap>", "<url>")
     items = next((n for n in map(body.count, markers) if n), 0)
     items = items or body.count("<li>") + body.count("<li ")
     return f"{len(body) / 1024:.0f} KB, {items} items"
