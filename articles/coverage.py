@@ -155,6 +155,17 @@ def coverage_counts(story_ids):
     }
 
 
+def attach_coverage(articles):
+    """Give each of ``articles`` whose story readers see more of than the article itself
+    (another member, outside coverage) its ``coverage``, a ``CoverageCount``: two grouped
+    queries however many articles."""
+    found = coverage_counts(article.story_id for article in articles)
+    for article in articles:
+        summary = found.get(article.story_id)
+        if summary and summary.more > 0:
+            article.coverage = summary
+
+
 @dataclass
 class PublisherGroup:
     provider: object

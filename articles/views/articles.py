@@ -16,7 +16,7 @@ from django.views.generic import DetailView, ListView
 
 from newsroom.paginators import bounded_count
 
-from ..coverage import coverage_counts, one_per_story
+from ..coverage import attach_coverage, one_per_story
 from ..editors import can_preview
 from ..filters import ArticleFilter
 from ..images import absolute_image_url
@@ -135,13 +135,11 @@ class ArticleDetailView(DetailView):
         return articles_for(self.request.user).for_cards()
 
     def story_coverage(self):
-        """The way to the article's story, for a published article whose story readers
-        see more of than this article: another member or outside coverage."""
+        """The way to a published article's story (``attach_coverage``), if any."""
         article = self.object
-        if not article.story_id or not article.is_published():
-            return None
-        summary = coverage_counts([article.story_id]).get(article.story_id)
-        return summary if summary and summary.sources > 1 else None
+        if article.story_id and article.is_published():
+            attach_coverage([article])
+        return getattr(article, "coverage", None)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)

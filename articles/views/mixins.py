@@ -8,7 +8,7 @@ from django.urls import reverse
 from newsroom.paginators import page_number_from, paginate_without_count
 
 from .. import counts
-from ..coverage import coverage_counts
+from ..coverage import attach_coverage
 from ..feeds import FORMATS
 from ..models import Article
 
@@ -52,12 +52,7 @@ class StoryLinksMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        articles = context.get("article_list") or []
-        found = coverage_counts(article.story_id for article in articles)
-        for article in articles:
-            summary = found.get(article.story_id)
-            if summary and summary.more > 0:
-                article.coverage = summary
+        attach_coverage(context.get("article_list") or [])
         context["grouped_cards"] = self.cards_are_grouped()
         return context
 
