@@ -387,33 +387,53 @@ class Story(models.Model):
         return (self.slug,)
 
 
-class StoryTerm(models.Model):
-    """One significant word of an article's headline or excerpt lead, with its date: the
-    index through which the importer finds an article's look-alikes (``articles.stories``)
-    without reading the table. Rebuilt whenever the article is imported."""
+class ArticleTerms(models.Model):
+    """The significant words of one article's headline and excerpt lead, with their
+    weights (``articles.stories.terms``), as of its last import: one row per article,
+    read when it is a candidate for another's story and when its words are replaced."""
 
-    # No index of its own: storyterm_unique_term, which starts with it, serves lookups by
-    # article, and the importer writes one B-tree fewer for each of its rows.
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="story_terms", db_index=False
+    article = models.OneToOneField(
+        Article, primary_key=True, on_delete=models.CASCADE, related_name="story_words"
     )
+    # The date its StoryTerm rows carry (the article's may have changed since).
+    published_at = models.DateTimeField()
+    # JSON: {term: [weight, is_name]}; weight 2 in the headline, 1 in the excerpt only,
+    # is_name 1 when capitalised inside a sentence (a name, a place).
+    terms = models.TextField(default="{}")
+
+    class Meta:
+        verbose_name = "article terms"
+        verbose_name_plural = "article terms"
+
+    def __str__(self):
+        return f"terms of article {self.article_id}"
+
+
+class StoryTerm(models.Model):
+    """One significant word of an article, with its date: the index through which the
+    importer finds an article's look-alikes within a time window (``articles.stories``)
+    without reading the table. Its key is the index, so each row is one B-tree entry
+    more on SQLite and one index entry on PostgreSQL; the words' weights are in
+    ``ArticleTerms``, which also tells which rows an article has."""
+
+    pk = models.CompositePrimaryKey("term", "published_at", "article")
     term = models.CharField(max_length=40)
     published_at = models.DateTimeField()
-    weight = models.PositiveSmallIntegerField(default=1, help_text="2 in the headline, 1 else.")
-    is_name = models.BooleanField(
-        default=False, help_text="Capitalised inside a sentence: a name, a place."
+    # No index by article: rows are found and deleted through ArticleTerms; deleting an
+    # article (which the site never does) scans the table once. No foreign-key
+    # constraint either: PostgreSQL would check each of its rows at commit (a third of
+    # their cost), and Django's CASCADE deletes them with their article all the same.
+    article = models.ForeignKey(
+        Article,
+        on_delete=models.CASCADE,
+        related_name="story_terms",
+        db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
-        ordering = ["article", "term"]
+        ordering = ["term", "published_at"]
         verbose_name = "story term"
-        constraints = [
-            models.UniqueConstraint(fields=["article", "term"], name="storyterm_unique_term"),
-        ]
-        indexes = [
-            # Candidates: the articles with this word within the time window.
-            models.Index(fields=["term", "published_at"], name="storyterm_term_date_idx"),
-        ]
 
     def __str__(self):
         return self.term

@@ -44,7 +44,15 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleImage, RelatedLink, StatusChange, StoryTerm, Topic
+from articles.models import (
+    Article,
+    ArticleImage,
+    ArticleTerms,
+    RelatedLink,
+    StatusChange,
+    StoryTerm,
+    Topic,
+)
 from articles.stories import cluster_articles
 from providers.models import Provider, ProviderAlias
 
@@ -119,6 +127,7 @@ ANALYZED_MODELS = (
     Topic,
     Provider,
     ProviderAlias,
+    ArticleTerms,
     StoryTerm,
 )
 

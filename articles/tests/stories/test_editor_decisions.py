@@ -2,6 +2,7 @@
 chunk whatever the size of the table; ``cluster_stories`` rebuilds them."""
 
 import difflib
+import json
 import re
 from datetime import timedelta
 
@@ -10,8 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article, Story, StoryTerm
+from articles.models import Article, ArticleTerms, Story, StoryTerm, StoryWord
 from articles.stories import merge_stories, split_story, take_out_of_stories
+from articles.stories.clustering import refresh_word_counts
 
 from .helpers import article, groups, import_records, record, url_of
 from .test_evidence import FACE_POLICE
@@ -152,3 +154,35 @@ def test_cluster_stories_builds_the_stories_of_an_existing_database(tmp_path, se
     assert StoryTerm.objects.filter(article=article(9)).exists()
     call_command("cluster_stories", verbosity=0)  # again: nothing changes
     assert Story.objects.count() == 1
+
+
+def _index():
+    """The word index as (term, date, article id) rows, and StoryWord's counts."""
+    rows = set(StoryTerm.objects.values_list("term", "published_at", "article_id"))
+    return rows, dict(StoryWord.objects.filter(articles__gt=0).values_list("term", "articles"))
+
+
+def test_a_re_imported_article_s_words_replace_its_old_ones_in_the_index(tmp_path):
+    import_records(tmp_path, *five())
+    first = article(1)
+    old_words = set(json.loads(ArticleTerms.objects.get(article=first).terms))
+    later = FACE_POLICE[0][2] + timedelta(days=3)
+    import_records(tmp_path, record(1, "Chip makers report record quarterly sales", when=later))
+    terms = ArticleTerms.objects.get(article=first)
+    assert terms.published_at == later
+    assert set(json.loads(terms.terms)) == {
+        "chip",
+        "maker",
+        "report",
+        "record",
+        "quarterly",
+        "sale",
+    }
+    rows, counts = _index()
+    mine = {(term, when) for term, when, pk in rows if pk == first.pk}
+    assert mine == {(term, later) for term in json.loads(terms.terms)}
+    assert not old_words & {term for term, _ in mine}
+    # The counts moved by the re-import are those a full recount gives.
+    refresh_word_counts()
+    assert _index() == (rows, counts)
+    assert counts[""] == ArticleTerms.objects.count() == 5
