@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import caches
 from django.db import DatabaseError, transaction
+from django.template.loader import render_to_string
 
 from newsroom.paginators import WindowPage
 
@@ -71,10 +72,12 @@ def memo(name, compute, request=None, keep=None):
 
 @dataclass(frozen=True)
 class Kind:
-    """One kind of row: the article field that names it, and the field its URL uses."""
+    """One kind of row: the article field that names it, the field its URL uses, and the
+    template of its index's rows."""
 
     field: str
     key_field: str
+    rows_template: str
 
     @property
     def model(self):
@@ -84,8 +87,8 @@ class Kind:
 
 
 KINDS = {
-    "topics": Kind("topics", "slug"),
-    "publishers": Kind("provider", "domain"),
+    "topics": Kind("topics", "slug", "includes/topic_rows.html"),
+    "publishers": Kind("provider", "domain", "includes/provider_rows.html"),
 }
 
 
@@ -138,9 +141,11 @@ def index_keys(kind, request=None):
 
 def index_page(kind, number, per_page, request=None):
     """Page ``number`` of the index as a ``WindowPage`` of rows with ``article_count``,
-    and what a row shows, worked out once per version: its ``url`` and ``count_label``
-    ("1,234 stories"; a template's ``reverse``, ``intcomma`` and ``pluralize`` cost
-    about 40 us a row on every request)."""
+    each with its ``url`` and ``count_label`` ("1,234 stories"), and the page's list
+    items rendered as ``rows_html`` (``Kind.rows_template``), all once per version.
+    Rendered on every request, a row cost about 40 us with ``reverse``, ``intcomma``
+    and ``pluralize``, and 28 us without: a page of 100 publishers cost 1.3 times a page
+    of 50."""
 
     def compute():
         offset = (number - 1) * per_page
@@ -149,7 +154,9 @@ def index_page(kind, number, per_page, request=None):
         for row in rows:
             row.url = row.get_absolute_url()
             row.count_label = story_count_label(row.article_count)
-        return WindowPage(rows, number, len(window) > per_page, per_page)
+        page = WindowPage(rows, number, len(window) > per_page, per_page)
+        page.rows_html = render_to_string(KINDS[kind].rows_template, {"rows": rows})
+        return page
 
     return memo(f"{kind}:page:{per_page}:{number}", compute, request=request)
 

@@ -14,13 +14,16 @@ when an import last touched the row); every section's date in the index is the n
 those, read once per content version.
 """
 
+import hashlib
 import math
 from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, OuterRef, Subquery
 from django.db.models.functions import Greatest
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -220,3 +223,28 @@ SITEMAPS = {
     "publishers": ProviderSitemap,
     "news": NewsSitemap,
 }
+
+
+def sitemap_index(request):
+    """``sitemap.xml``: Django's sitemap index, rendered once per content version and
+    host. It lists every page of every section (120 at 100,000 articles, 5 at 1,000);
+    rendered on every request it was the one reader page whose cost grew with the feed
+    (1.26 times at 100,000 in-process, even with a light template)."""
+
+    def compute():
+        response = sitemap_views.index(
+            request,
+            sitemaps=SITEMAPS,
+            sitemap_url_name="sitemap_section",
+            template_name="articles/sitemap_index.xml",
+        )
+        response.render()
+        return response.content, response.headers.get("Last-Modified")
+
+    site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()[:32]
+    content, last_modified = counts.memo(f"sitemap-index:{site}", compute, request=request)
+    response = HttpResponse(content, content_type="application/xml")
+    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    if last_modified:
+        response.headers["Last-Modified"] = last_modified
+    return response

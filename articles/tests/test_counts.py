@@ -125,3 +125,31 @@ def counts_bump():
     from articles import pagecache
 
     pagecache.bump()
+
+
+def test_index_rows_are_rendered_once_per_version_and_escaped_once(client):
+    odd = make_provider("odd.example", name="Smith & <Jones>")
+    make_article(provider=odd, topics=[make_topic("R&D")])
+    item = (
+        '<li><a href="/providers/odd.example/">Smith &amp; &lt;Jones&gt;</a>'
+        ' <span class="domain">odd.example</span> <span class="count">1 story</span></li>'
+    )
+    for _ in range(2):  # rendered, then read from the cache (pickled, still safe)
+        assert item in get(client, "/providers/")[0].content.decode()
+        assert '<a href="/topics/rd/">R&amp;D</a>' in get(client, "/topics/")[0].content.decode()
+    make_article(provider=odd)
+    assert '<span class="count">2 stories</span>' in get(client, "/providers/")[0].content.decode()
+
+
+def test_the_sitemap_index_is_built_once_per_version_and_host(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "news.example"]
+    make_article(published_at=timezone.now() - timedelta(days=1))
+    first, computed = get(client, "/sitemap.xml")
+    again, cached = get(client, "/sitemap.xml")
+    assert again.content == first.content and cached < computed
+    assert again["X-Robots-Tag"] == "noindex, noodp, noarchive"
+    assert b"http://testserver/sitemap-articles.xml" in again.content
+    other = client.get("/sitemap.xml", headers={"host": "news.example"})
+    assert b"http://news.example/sitemap-articles.xml" in other.content
+    make_article(published_at=timezone.now())  # a new version: a new lastmod
+    assert get(client, "/sitemap.xml")[0].content != first.content
