@@ -186,3 +186,12 @@ def test_a_re_imported_article_s_words_replace_its_old_ones_in_the_index(tmp_pat
     refresh_word_counts()
     assert _index() == (rows, counts)
     assert counts[""] == ArticleTerms.objects.count() == 5
+
+
+def test_deleting_an_article_deletes_its_words_from_the_index(tmp_path):
+    import_records(tmp_path, *five())
+    gone = article(1)
+    gone.delete()  # StoryTerm has no foreign-key constraint: Django's CASCADE does it
+    assert not StoryTerm.objects.filter(article_id=gone.pk).exists()
+    assert not ArticleTerms.objects.filter(article_id=gone.pk).exists()
+    assert StoryTerm.objects.filter(article=article(2)).exists()
