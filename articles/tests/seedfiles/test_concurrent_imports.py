@@ -31,6 +31,7 @@ from articles.models import (
     Topic,
 )
 from articles.seedfiles import import_seeds
+from articles.urlnorm import canonical_url
 from providers.models import Provider, ProviderAlias
 
 from ..seedtext import related_item, seed_record, write_seed
@@ -111,7 +112,22 @@ def start_import(paths):
 
 
 def run_together(*shards):
-    processes = [start_import(paths) for paths in shards]
+    """One import per shard, held at their first chunk until every one has started, so
+    they overlap however fast they run: the test holds the advisory lock an import
+    takes on each file's URL (``writer.lock_articles``) until all of them wait for it."""
+    keys = [f"url:{canonical_url(article_url(n))}" for n in range(FILES)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_lock(hashtextextended(key, 0)) FROM unnest(%s::text[]) AS key",
+            [keys],
+        )
+        cursor.fetchall()
+        try:
+            processes = [start_import(paths) for paths in shards]
+            held = wait_for_lock_wait(processes, count=len(processes))
+        finally:
+            cursor.execute("SELECT pg_advisory_unlock_all()")
+    assert held, "the imports never all waited at their first chunk"
     outcomes = []
     for process in processes:
         try:
@@ -243,7 +259,7 @@ def test_an_editor_saving_during_an_import_keeps_the_title(tmp_path):
     try:
         assert saved.wait(30)
         process = start_import([path])
-        waited = wait_for_lock_wait(process)
+        waited = wait_for_lock_wait([process])
     finally:
         release.set()
         thread.join(TIMEOUT)
@@ -257,16 +273,17 @@ def test_an_editor_saving_during_an_import_keeps_the_title(tmp_path):
     assert article.editor_owns("title")
 
 
-def wait_for_lock_wait(process, timeout=60):
-    """Wait until a backend of the test database waits for a lock; False on timeout."""
+def wait_for_lock_wait(processes, count=1, timeout=60):
+    """Wait until ``count`` backends of the test database wait for a lock; False on
+    timeout or if one of ``processes`` has ended."""
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
-        while time.monotonic() < deadline and process.poll() is None:
+        while time.monotonic() < deadline and all(p.poll() is None for p in processes):
             cursor.execute(
                 "SELECT count(*) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND wait_event_type = 'Lock'"
             )
-            if cursor.fetchone()[0]:
+            if cursor.fetchone()[0] >= count:
                 return True
             time.sleep(0.05)
     return False
