@@ -80,6 +80,8 @@ MIN_SHARED_TERMS = 3
 MIN_TEXT_SCORE = 0.5
 # Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
 MAX_IN_PARAMS = 10_000
+# StoryTerm keys a DELETE (_delete_index_rows).
+DELETE_KEYS = 300
 # pg_advisory_xact_lock key of the clustering step ("stories" in ASCII).
 LOCK_KEY = 0x73746F72696573
 
@@ -165,7 +167,7 @@ def write_terms(terms, dates):
         for pk, when, words in ArticleTerms.objects.filter(article_id__in=batch).values_list(
             "article_id", "published_at", "terms"
         ):
-            old[pk] = (when, list(json.loads(words)))
+            old[pk] = (when, list(decode_terms(words)))
     if old:
         _delete_index_rows(old)
         ArticleTerms.objects.filter(article_id__in=list(old)).delete()
@@ -176,14 +178,24 @@ def write_terms(terms, dates):
     sets, rows = [], []
     for pk, article_terms in terms.items():
         when = adapt(dates[pk])
-        encoded = {term: [info.weight, int(info.is_name)] for term, info in article_terms.items()}
-        sets.append((pk, when, json.dumps(encoded, ensure_ascii=False, separators=(",", ":"))))
+        sets.append((pk, when, encode_terms(article_terms)))
         rows += [(term, when, pk) for term in article_terms]
         delta.update(article_terms.keys())
     delta[ARTICLE_MARK] += len(terms)
     _insert(ArticleTerms, ("article_id", "published_at", "terms"), sets)
     _insert(StoryTerm, ("term", "published_at", "article_id"), rows)
     return delta
+
+
+def encode_terms(article_terms):
+    """``ArticleTerms.terms`` for ``{term: Term}``: JSON ``{term: [weight, is_name]}``."""
+    encoded = {term: [info.weight, int(info.is_name)] for term, info in article_terms.items()}
+    return json.dumps(encoded, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode_terms(text):
+    """``{term: Term}`` from ``ArticleTerms.terms``."""
+    return {term: Term(weight, bool(name)) for term, (weight, name) in json.loads(text).items()}
 
 
 def _insert(model, columns, rows):
@@ -214,29 +226,12 @@ def _insert(model, columns, rows):
 
 def _delete_index_rows(old):
     """Delete the ``StoryTerm`` rows of ``old`` (``{article id: (date, terms)}``) by their
-    keys, each a seek of the table's key: it has no index by article."""
-    quote = connection.ops.quote_name
-    table = quote(StoryTerm._meta.db_table)
-    term, date, article = (quote(c) for c in ("term", "published_at", "article_id"))
-    adapt = connection.ops.adapt_datetimefield_value
-    conditions, params = [], []
-    for pk, (when, words) in sorted(old.items()):
-        if not words:
-            continue
-        conditions.append(
-            f"({article} = %s AND {date} = %s AND {term} IN ({', '.join(['%s'] * len(words))}))"
-        )
-        params += [pk, adapt(when), *words]
-        if len(params) > MAX_IN_PARAMS - 100 or len(conditions) >= 100:
-            _execute(f"DELETE FROM {table} WHERE " + " OR ".join(conditions), params)
-            conditions, params = [], []
-    if conditions:
-        _execute(f"DELETE FROM {table} WHERE " + " OR ".join(conditions), params)
-
-
-def _execute(sql, params=()):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+    keys, a seek each: the table has no index by article. A few hundred keys a statement,
+    since Django spells a key ``IN`` as ORs on SQLite, whose expressions nest 1,000 deep
+    at most."""
+    keys = sorted((term, when, pk) for pk, (when, words) in old.items() for term in words)
+    for start in range(0, len(keys), DELETE_KEYS):
+        StoryTerm.objects.filter(pk__in=keys[start : start + DELETE_KEYS]).delete()
 
 
 def count_words(delta):
@@ -247,13 +242,16 @@ def count_words(delta):
     words = connection.ops.quote_name(StoryWord._meta.db_table)
     changed = sorted((term, n) for term, n in delta.items() if n)
     per_statement = MAX_IN_PARAMS // 2
-    for start in range(0, len(changed), per_statement):
-        batch = changed[start : start + per_statement]
-        _execute(
-            f"INSERT INTO {words} (term, articles) VALUES {', '.join(['(%s, %s)'] * len(batch))}"
-            f" ON CONFLICT (term) DO UPDATE SET articles = {words}.articles + excluded.articles",
-            [v for pair in batch for v in pair],
-        )
+    with connection.cursor() as cursor:
+        for start in range(0, len(changed), per_statement):
+            batch = changed[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {words} (term, articles)"
+                f" VALUES {', '.join(['(%s, %s)'] * len(batch))}"
+                f" ON CONFLICT (term) DO UPDATE"
+                f" SET articles = {words}.articles + excluded.articles",
+                [v for pair in batch for v in pair],
+            )
 
 
 def refresh_word_counts():
@@ -367,7 +365,7 @@ def _shared_links(members, terms):
         for pk, article_terms in ArticleTerms.objects.filter(article_id__in=batch).values_list(
             "article_id", "terms"
         ):
-            words.setdefault(pk, set()).update(json.loads(article_terms))
+            words.setdefault(pk, set()).update(decode_terms(article_terms))
     edges = []
     for url in useful:
         on_topic = [m for m, item in sharers[url] if item & words.get(m.id, set())]
@@ -425,15 +423,12 @@ def _close_texts(members, terms, dates):
                     counts[other].append(term)
         shared_by[pk] = {o: ts for o, ts in counts.items() if len(ts) >= MIN_SHARED_TERMS}
     candidates = {o for found in shared_by.values() for o in found} - set(members)
-    other_terms, others = defaultdict(dict), {}
+    other_terms, others = {}, {}
     for batch in _batches(candidates):
         for pk, article_terms in ArticleTerms.objects.filter(article_id__in=batch).values_list(
             "article_id", "terms"
         ):
-            other_terms[pk] = {
-                term: Term(weight, bool(is_name))
-                for term, (weight, is_name) in json.loads(article_terms).items()
-            }
+            other_terms[pk] = decode_terms(article_terms)
         for pk, *article in (
             Article.objects.filter(pk__in=batch)
             .order_by()

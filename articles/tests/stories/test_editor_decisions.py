@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, ArticleTerms, Story, StoryTerm, StoryWord
-from articles.stories import merge_stories, split_story, take_out_of_stories
+from articles.stories import clustering, merge_stories, split_story, take_out_of_stories
 from articles.stories.clustering import refresh_word_counts
 
 from .helpers import article, groups, import_records, record, url_of
@@ -162,7 +162,8 @@ def _index():
     return rows, dict(StoryWord.objects.filter(articles__gt=0).values_list("term", "articles"))
 
 
-def test_a_re_imported_article_s_words_replace_its_old_ones_in_the_index(tmp_path):
+def test_a_re_imported_article_s_words_replace_its_old_ones_in_the_index(tmp_path, monkeypatch):
+    monkeypatch.setattr(clustering, "DELETE_KEYS", 5)  # the old keys deleted in batches
     import_records(tmp_path, *five())
     first = article(1)
     old_words = set(json.loads(ArticleTerms.objects.get(article=first).terms))
