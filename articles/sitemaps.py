@@ -239,12 +239,8 @@ def sitemap_index(request):
             template_name="articles/sitemap_index.xml",
         )
         response.render()
-        return response.content, response.headers.get("Last-Modified")
+        return response.content, dict(response.headers)
 
     site = hashlib.sha256(f"{request.scheme}://{request.get_host()}".encode()).hexdigest()[:32]
-    content, last_modified = counts.memo(f"sitemap-index:{site}", compute, request=request)
-    response = HttpResponse(content, content_type="application/xml")
-    response.headers["X-Robots-Tag"] = "noindex, noodp, noarchive"
-    if last_modified:
-        response.headers["Last-Modified"] = last_modified
-    return response
+    content, headers = counts.memo(f"sitemap-index:{site}", compute, request=request)
+    return HttpResponse(content, headers=headers)

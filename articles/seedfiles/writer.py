@@ -44,14 +44,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
-from articles.models import (
-    Article,
-    ArticleImage,
-    RelatedLink,
-    StatusChange,
-    StoryTerm,
-    Topic,
-)
+from articles.models import Article, ArticleImage, RelatedLink, StatusChange, StoryTerm, Topic
 from articles.stories import cluster_articles
 from providers.models import Provider, ProviderAlias
 
@@ -519,13 +512,18 @@ def slug_base(title):
     return slugify(title)[:SLUG_BASE_LENGTH].strip("-") or "article"
 
 
+def url_lock_key(url):
+    """The advisory lock key (``lock_articles``) of an article's canonical URL."""
+    return f"url:{url}"
+
+
 def lock_articles(records):
     """PostgreSQL: take this transaction's advisory lock on the canonical URL and the
     title slug of each record, in key order (so two batches never wait on each other
     in a circle); nothing on another database, whose writers take turns anyway."""
     if connection.vendor != "postgresql" or not records:
         return
-    keys = [f"url:{r.url}" for r in records] + [f"slug:{slug_base(r.title)}" for r in records]
+    keys = [url_lock_key(r.url) for r in records] + [f"slug:{slug_base(r.title)}" for r in records]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_xact_lock(k) FROM ("

@@ -31,6 +31,7 @@ from articles.models import (
     Topic,
 )
 from articles.seedfiles import import_seeds
+from articles.seedfiles.writer import url_lock_key
 from articles.urlnorm import canonical_url
 from providers.models import Provider, ProviderAlias
 
@@ -115,7 +116,7 @@ def run_together(*shards):
     """One import per shard, held at their first chunk until every one has started, so
     they overlap however fast they run: the test holds the advisory lock an import
     takes on each file's URL (``writer.lock_articles``) until all of them wait for it."""
-    keys = [f"url:{canonical_url(article_url(n))}" for n in range(FILES)]
+    keys = [url_lock_key(canonical_url(article_url(n))) for n in range(FILES)]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT pg_advisory_lock(hashtextextended(key, 0)) FROM unnest(%s::text[]) AS key",
