@@ -63,6 +63,7 @@ from .discovery import find_seed_files, read_seed_files
 from .lookups import Publishers, Topics
 from .records import Limits, SeedError, load_seed
 from .runs import Failure, ImportResult, SeedWarning, path_text, record_run, safe_text
+from .upkeep import import_running
 from .writer import BatchWriter, Item, sqlite_bulk_pragmas
 
 CHUNK_SIZE = 250
@@ -117,7 +118,8 @@ def import_seeds(
                     break
                 chunk = files[start : start + chunk_size]
                 importer.import_chunk(chunk)
-                if not dry_run:
+                # After the last chunk, finish_run's statistics come instead.
+                if not dry_run and start + chunk_size < len(files):
                     retrying(importer.writer.keep_statistics)
                 result.files_done = start + len(chunk)
                 result.last_file = path_text(chunk[-1])
@@ -128,7 +130,7 @@ def import_seeds(
         except DatabaseUnavailable as exc:
             result.status = ImportRun.Status.FAILED
             result.error = str(exc)
-        if not dry_run and result.status != ImportRun.Status.FAILED:
+        if importer.started_writing and not dry_run and result.status != ImportRun.Status.FAILED:
             # Statistics for the planner, links to other processes' articles.
             retrying(importer.writer.finish_run)
     result.duration = time.perf_counter() - clock
@@ -309,4 +311,6 @@ class SeedImporter:
         self.caches_loaded = True
         if not self.started_writing:
             self._cleanup.enter_context(sqlite_bulk_pragmas())
+            if not self.dry_run:
+                self._cleanup.enter_context(import_running())
             self.started_writing = True

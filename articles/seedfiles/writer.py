@@ -23,7 +23,8 @@ and end as one import would:
   once, or up to ``WRITE_ATTEMPTS`` times after a deadlock, a serialization failure or a
   unique key taken meanwhile (a slug).
 * A related link written while another process creates the article it cites cannot see
-  it; ``finish_run()`` points the run's unresolved links at the articles that now exist.
+  it; ``finish_run()`` points the run's unresolved links, and the links to the articles
+  it created, at the articles that now exist, and clusters the articles they join.
 
 What an editor decided is never overwritten: ``status``, the fields an editor owns
 (``Article.owned_in``) and hidden related links (kept hidden, and kept even when the feed
@@ -47,6 +48,8 @@ from django.utils.text import slugify
 from articles.models import Article, ArticleImage, RelatedLink, StatusChange, StoryTerm, Topic
 from articles.stories import cluster_articles
 from providers.models import Provider, ProviderAlias
+
+from .upkeep import changes_since_analyze, last_run_writing
 
 # Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
 MAX_IN_PARAMS = 10_000
@@ -111,6 +114,8 @@ TRANSIENT_SQLSTATES = {"40P01", "40001", "23505"}
 # A run that wrote at least this many articles, or a tenth of the table, runs ANALYZE
 # on the tables it wrote: a plan made without statistics was measured 100 times slower.
 ANALYZE_MIN_ARTICLES = 1000
+# pg_advisory_xact_lock key of a run's ANALYZE between chunks ("analyze" in ASCII).
+ANALYZE_KEY = 0x616E616C797A65
 ANALYZED_MODELS = (
     Article,
     ArticleImage,
@@ -167,7 +172,9 @@ class Written:
     topics: dict = field(default_factory=dict)
     logos: list = field(default_factory=list)
     hashes: set = field(default_factory=set)
-    unresolved_urls: set = field(default_factory=set)
+    # Articles with a related link that found no article, and the articles created.
+    citing_unresolved: set = field(default_factory=set)
+    created_ids: set = field(default_factory=set)
 
 
 class BatchWriter:
@@ -182,8 +189,9 @@ class BatchWriter:
         # Statistics kept fresh during a long run (``keep_statistics``).
         self.analyzed_at = 0  # articles_written at the last ANALYZE
         self.table_size = None  # articles in the table then, as far as this run knows
-        # PostgreSQL: URLs this run created or cited without finding an article.
-        self.unresolved_urls = set()
+        # PostgreSQL: the articles this run wrote citing a URL with no article, and
+        # the ones it created (``relink``).
+        self.citing_unresolved, self.created_ids = set(), set()
 
     def write_atomic(self, batch, on_write=None) -> Written:
         """``write(batch)`` in a transaction (calling ``on_write()`` inside it); the
@@ -210,7 +218,8 @@ class BatchWriter:
             self.topics.remember(written)
             self.articles_written += written.created + written.updated
             if connection.vendor == "postgresql":
-                self.unresolved_urls |= written.unresolved_urls
+                self.citing_unresolved |= written.citing_unresolved
+                self.created_ids |= written.created_ids
             return written
 
     def write(self, batch) -> Written:
@@ -258,10 +267,12 @@ class BatchWriter:
 
         self._write_images(batch, article_ids, updated_ids)
         self._write_topic_links(batch, article_ids, updated_ids, topics_locked, topic_ids)
-        written.unresolved_urls = self._write_related(batch, article_ids, updated_ids, provider_ids)
+        written.citing_unresolved = self._write_related(
+            batch, article_ids, updated_ids, provider_ids
+        )
         if created:
             self._link_new_articles(created)
-            written.unresolved_urls |= {article.url for article in created}
+            written.created_ids = {article.pk for article in created}
         self._record_status_changes(batch, created, restored)
         cluster_articles(article_ids.values())
         written.created = len(created)
@@ -269,15 +280,26 @@ class BatchWriter:
         return written
 
     def keep_statistics(self):
-        """Between two chunks: ANALYZE the tables once this run has written as many
-        articles again as the table held at the last ANALYZE (and at least
-        ``ANALYZE_MIN_ARTICLES``), so it does so about log2(size) times in all.
+        """Between two chunks: ANALYZE the tables once the articles have grown by as
+        many again as they were at the last ANALYZE (and by at least
+        ``ANALYZE_MIN_ARTICLES``), so about log2(size) times in all.
 
         A fresh import into an empty table otherwise plans every query of its later
         chunks from the statistics of an empty table: on PostgreSQL a one-process import
         of 12,000 files spent 28.7 CPU-seconds in the server, growing faster than the
         files, and two processes spent most of theirs in the phases one lock serializes.
+        On PostgreSQL the database's counters say how much the table grew, whoever wrote
+        it (``upkeep``), and one run at a time analyzes: runs in parallel share the work.
+        On SQLite, where one run writes at a time, the run counts its own writes.
         """
+        if connection.vendor == "postgresql":
+            _, rows, analyzed_rows = changes_since_analyze(Article)
+            if rows - analyzed_rows >= max(ANALYZE_MIN_ARTICLES, analyzed_rows):
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ANALYZE_KEY])
+                    if cursor.fetchone()[0]:
+                        analyze(ANALYZED_MODELS)
+            return
         if self.table_size is None:
             self.table_size = Article.objects.count()
         since = self.articles_written - self.analyzed_at
@@ -289,10 +311,17 @@ class BatchWriter:
     def finish_run(self):
         """After the run's last batch: resolve its links that another process's articles
         now answer (PostgreSQL), and ANALYZE the tables if the run wrote enough of them
-        (on PostgreSQL with a VACUUM, see ``analyze``)."""
-        relink(self.unresolved_urls)
-        self.unresolved_urls = set()
+        (on PostgreSQL with a VACUUM, see ``analyze``). On PostgreSQL, a run that
+        finishes while another is still writing leaves that to the other's end, which
+        sees both runs' writes: the last run to finish does it, for its own writes or
+        for the changes the database counts since the last ANALYZE."""
+        relink(self.citing_unresolved, self.created_ids)
+        self.citing_unresolved, self.created_ids = set(), set()
+        if not last_run_writing():
+            return
         written = self.articles_written
+        if connection.vendor == "postgresql":
+            written = max(written, changes_since_analyze(Article)[0])
         if written and (written >= ANALYZE_MIN_ARTICLES or written * 10 >= Article.objects.count()):
             analyze(ANALYZED_MODELS, vacuum=True)
 
@@ -501,10 +530,12 @@ class BatchWriter:
         if kept_hidden:
             RelatedLink.objects.bulk_update(kept_hidden, RELATED_FEED_FIELDS)
         return {
-            link.url
+            article_ids[item.record.url]
             for item in batch
-            for link in item.record.related
-            if link.url not in targets and link.url not in article_ids
+            if any(
+                link.url not in targets and link.url not in article_ids
+                for link in item.record.related
+            )
         }
 
 
@@ -542,21 +573,32 @@ def is_transient(exc):
     return connection.vendor == "sqlite" and "database is locked" in str(exc)
 
 
-def relink(urls):
-    """Point the links to ``urls`` that have no target at the article of that URL, if
-    one exists now (PostgreSQL; elsewhere writers take turns, and links are always
-    resolved when written)."""
-    if connection.vendor != "postgresql" or not urls:
+def relink(citing, created):
+    """Point the links of the articles ``citing`` that have no target, and the links
+    without one to the articles ``created``, at the article of their URL if it exists
+    now, and cluster the articles they join (PostgreSQL; elsewhere writers take turns,
+    and links are always resolved when written). A link written while another process
+    was creating the article it cites could not see it; a link's target is the
+    clustering's citation evidence.
+
+    By article ids, which the server joins to the links: a run's unresolved URLs were
+    ten times as many and took longer to send than to look up."""
+    if connection.vendor != "postgresql" or not (citing or created):
         return
     link, article = RelatedLink._meta.db_table, Article._meta.db_table
-    urls = sorted(urls)
-    with connection.cursor() as cursor:
-        for start in range(0, len(urls), MAX_IN_PARAMS):
-            cursor.execute(
-                f"UPDATE {link} AS l SET target_id = a.id FROM {article} AS a"
-                " WHERE l.target_id IS NULL AND l.url = a.url AND a.url = ANY(%s)",
-                [urls[start : start + MAX_IN_PARAMS]],
-            )
+    sides = (("l.article_id", sorted(citing)), ("a.id", sorted(created)))
+    joined = set()
+    with transaction.atomic(), connection.cursor() as cursor:
+        for column, ids in sides:
+            for start in range(0, len(ids), MAX_IN_PARAMS):
+                cursor.execute(
+                    f"UPDATE {link} AS l SET target_id = a.id FROM {article} AS a"
+                    f" WHERE {column} = ANY(%s) AND l.target_id IS NULL AND l.url = a.url"
+                    " AND l.article_id <> a.id RETURNING l.article_id, a.id",
+                    [ids[start : start + MAX_IN_PARAMS]],
+                )
+                joined.update(pk for pair in cursor.fetchall() for pk in pair)
+        cluster_articles(joined)
 
 
 def analyze(models, vacuum=False):

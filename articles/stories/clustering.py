@@ -25,8 +25,8 @@ other: coverage listed months apart is background, not the same event. Hidden re
 links (an editor's judgement that they are not coverage) are no evidence.
 
 **Cost.** A fixed number of queries per chunk whatever the size of the table, each
-through an index: related links by URL, articles by URL, terms by (term, date) within
-the window. How many articles use each word is kept in ``StoryWord`` (moved per chunk),
+through an index: related links by article, by target and by URL, terms by (term, date)
+within the window. How many articles use each word is kept in ``StoryWord`` (moved per chunk),
 and a word's rows are read only if it is not common, at most ``FETCH_CAP`` of them, so
 the rows read per chunk are bounded too. The URLs a chunk lists go to the database as
 subqueries, not lists of thousands of parameters; the counts of a URL's articles come
@@ -68,7 +68,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
 from articles.models import Article, ArticleTerms, RelatedLink, Story, StoryTerm, StoryWord
@@ -283,41 +283,24 @@ def _edge(kind, a, b):
 
 
 def _citations(members):
-    """Edges between our articles where one lists the other, either way round."""
-    by_url = {member.url: member for member in members.values()}
-    edges = []
-    cited = defaultdict(list)  # our article's URL: the chunk's articles listing it
-    for article_id, url in (
-        RelatedLink.objects.filter(article_id__in=list(members), is_hidden=False)
-        # Exists, not url__in: SQLite would read every article's URL for an IN.
-        .filter(Exists(Article.objects.filter(url=OuterRef("url"))))
-        .order_by()
-        .values_list("article_id", "url")
-    ):
-        cited[url].append(article_id)
-    for pk, url, story_id, pinned, when in (
-        Article.objects.filter(url__in=list(cited))
-        .order_by()
-        .values_list("id", "url", "story_id", "story_pinned", "published_at")
-    ):
-        other = members.get(pk) or Member(pk, url, story_id, pinned, when)
-        edges += [_edge(CITATION, members[a], other) for a in cited[url] if a != pk]
-    citing = (
-        RelatedLink.objects.filter(url__in=list(by_url), is_hidden=False)
-        .order_by()
-        .values_list(
-            "url",
-            "article_id",
-            "article__url",
-            "article__story_id",
-            "article__story_pinned",
-            "article__published_at",
-        )
+    """Edges between our articles where one lists the other, either way round: the
+    shown links whose ``target`` is one of the chunk's articles or that one of them
+    lists with a ``target``. The writer resolves a link's target as it writes it (and
+    points older links at an article it creates); a link another import process wrote
+    meanwhile is resolved by ``relink`` at the end of the run, which clusters it then."""
+    shown = RelatedLink.objects.filter(is_hidden=False).order_by()
+    ids = list(members)
+    other = ("url", "story_id", "story_pinned", "published_at")
+    cites = shown.filter(article_id__in=ids, target__isnull=False).values_list(
+        "article_id", "target_id", *(f"target__{name}" for name in other)
     )
-    for url, pk, article_url, story_id, pinned, when in citing:
-        other = members.get(pk) or Member(pk, article_url, story_id, pinned, when)
-        if other.id != by_url[url].id:
-            edges.append(_edge(CITATION, by_url[url], other))
+    cited = shown.filter(target_id__in=ids).values_list(
+        "target_id", "article_id", *(f"article__{name}" for name in other)
+    )
+    edges = []
+    for query in (cites, cited):
+        for mine, pk, *article in query:
+            edges.append(_edge(CITATION, members[mine], members.get(pk) or Member(pk, *article)))
     return edges
 
 

@@ -8,7 +8,7 @@ from django.db import connection, connections
 
 from articles.merging import merge_providers
 from articles.models import Article, RelatedLink
-from articles.seedfiles import import_seeds, importer, writer
+from articles.seedfiles import import_seeds, importer, upkeep, writer
 from articles.urlnorm import canonical_url
 from providers.models import Provider
 
@@ -78,11 +78,13 @@ def test_only_a_run_that_wrote_a_tenth_of_the_articles_analyzes(tmp_path, monkey
     assert len(calls) == 2
 
 
+@sqlite_only
 @pytest.mark.django_db
 def test_a_long_run_analyzes_each_time_the_table_has_doubled(tmp_path, monkeypatch):
     """A fresh import plans its later chunks with statistics of a table that grew since:
     it analyzes as it goes, each time it has written as many articles again as the table
-    held at the last ANALYZE, then once at the end."""
+    held at the last ANALYZE, then once at the end. (SQLite: the run counts its own
+    writes, since no other writes meanwhile.)"""
     sizes = []
     monkeypatch.setattr(
         writer, "analyze", lambda models, vacuum=False: sizes.append(Article.objects.count())
@@ -94,6 +96,82 @@ def test_a_long_run_analyzes_each_time_the_table_has_doubled(tmp_path, monkeypat
     sizes.clear()
     import_seeds(write_folder(tmp_path / "dry", 16, start=16), chunk_size=1, dry_run=True)
     assert sizes == []
+
+
+def other_connection():
+    """A connection of another process's own to the test database (autocommit)."""
+    import psycopg
+
+    db = connection.settings_dict
+    return psycopg.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"] or None,
+        host=db["HOST"] or None,
+        port=db["PORT"] or None,
+        autocommit=True,
+    )
+
+
+def spy_on_analyze(monkeypatch):
+    """``[(articles then, vacuum)]`` for each ANALYZE the runs make, which still runs."""
+    calls = []
+    real = writer.analyze
+
+    def spy(models, vacuum=False):
+        calls.append((Article.objects.count(), vacuum))
+        real(models, vacuum=vacuum)
+
+    monkeypatch.setattr(writer, "analyze", spy)
+    return calls
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_analyzes_when_the_table_doubled_whoever_wrote_it(tmp_path, monkeypatch):
+    """On PostgreSQL the server's counters say how much changed since the last ANALYZE,
+    by this run, another run or autovacuum: runs in parallel do not each analyze for
+    their own writes."""
+    calls = spy_on_analyze(monkeypatch)
+    monkeypatch.setattr(writer, "ANALYZE_MIN_ARTICLES", 2)
+    import_seeds(write_folder(tmp_path / "run", 16), chunk_size=1)
+    assert calls == [(2, False), (4, False), (8, False), (16, True)]
+
+    # Someone else's ANALYZE (another run's, autovacuum's) counts too: after one at 20,
+    # this run waits for the table to reach 40 before its own (it would have at 32).
+    calls.clear()
+
+    def analyzed_elsewhere(done, total):
+        if done == 4:
+            with other_connection() as other:
+                other.execute(f"ANALYZE {Article._meta.db_table}")
+
+    import_seeds(
+        write_folder(tmp_path / "more", 24, start=16), chunk_size=1, progress=analyzed_elsewhere
+    )
+    assert calls == [(40, True)]
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_run_finishing_while_another_writes_leaves_the_vacuum_to_it(tmp_path, monkeypatch):
+    """Two runs at once: the first to finish leaves the statistics to the other, whose
+    end sees both runs' writes; the last to finish vacuums."""
+    calls = spy_on_analyze(monkeypatch)
+    with other_connection() as other:  # another run, still writing
+        other.execute("SELECT pg_advisory_lock_shared(%s)", [upkeep.IMPORTS_KEY])
+        import_seeds(write_folder(tmp_path / "first", 3))
+    assert calls == []
+
+    import_seeds(write_folder(tmp_path / "last", 1, start=3))
+    # The last run wrote one article of four, but the table changed by four since its
+    # last ANALYZE: the end of this run leaves statistics behind both.
+    assert calls == [(4, True)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+        )
+        assert cursor.fetchone()[0] == 0, "a run kept an advisory lock"
 
 
 @pytest.mark.django_db(transaction=True)  # the refusal comes at commit

@@ -3,8 +3,10 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
 
-from articles.models import Story
+from articles.models import Article, RelatedLink, Story
+from articles.seedfiles.writer import relink
 from articles.stories.terms import significant_terms
 
 from .helpers import article, groups, import_records, record, story_of, url_of
@@ -37,6 +39,31 @@ def test_articles_in_one_chunk_citing_each_other_make_one_story(tmp_path):
         record(4, "Unrelated football result"),
     )
     assert groups(1, 2, 3, 4) == {frozenset({1, 2, 3}), frozenset({4})}
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL's parallel imports: SQLite's writers take turns, so a link always "
+    "finds the article it cites when it is written",
+)
+@pytest.mark.parametrize("run", ["citing", "cited"])
+def test_a_citation_another_process_left_unresolved_joins_when_relinked(tmp_path, run):
+    # As when process A wrote article 2's link while process B was creating article 1:
+    # the link could not see it, and neither chunk saw the other's citation. The end of
+    # A's run relinks what it cited (article 2's links), the end of B's what it created.
+    import_records(tmp_path, record(1, "Parliament approves the budget after a long night"))
+    import_records(tmp_path, record(2, "Markets rally as shares climb", related=[url_of(1)]))
+    Article.objects.update(story=None)
+    Story.objects.all().delete()
+    RelatedLink.objects.update(target=None)
+
+    if run == "citing":
+        relink({article(2).id}, set())
+    else:
+        relink(set(), {article(1).id})
+
+    assert RelatedLink.objects.get(article=article(2), url=article(1).url).target == article(1)
+    assert groups(1, 2) == {frozenset({1, 2})}
 
 
 def test_two_articles_sharing_a_related_url_on_their_topic_join(tmp_path):
