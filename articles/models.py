@@ -439,6 +439,27 @@ class StoryTerm(models.Model):
         return self.term
 
 
+class StoryBacklog(models.Model):
+    """An article an import committed whose clustering has not committed yet.
+
+    On PostgreSQL an import clusters each chunk after it commits, on a connection of its
+    own in the background (``articles.stories.background``); the chunk's transaction
+    writes these rows and the clustering's deletes them. Rows left by an import that
+    stopped in between (killed, or its clustering failed) are clustered by the next one
+    that clusters in the background, or by ``manage.py cluster_stories``."""
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "article waiting for clustering"
+        verbose_name_plural = "articles waiting for clustering"
+
+    def __str__(self):
+        return f"article {self.article_id} waiting for clustering"
+
+
 class StoryWord(models.Model):
     """How many articles use a word (``StoryTerm``), kept per imported chunk: a word too
     common to tell one event from another is known without counting its rows."""

@@ -58,6 +58,7 @@ from django.utils import timezone
 
 from articles.models import Article, ImportRun
 from articles.pagecache import content_changed
+from articles.stories.background import ClusteringWorker, background_clustering, cluster_backlog
 
 from .discovery import find_seed_files, read_seed_files
 from .lookups import Publishers, Topics
@@ -130,6 +131,7 @@ def import_seeds(
         except DatabaseUnavailable as exc:
             result.status = ImportRun.Status.FAILED
             result.error = str(exc)
+        importer.stop_clustering()
         if importer.started_writing and not dry_run and result.status != ImportRun.Status.FAILED:
             # Statistics for the planner, links to other processes' articles.
             retrying(importer.writer.finish_run)
@@ -183,6 +185,10 @@ def _cycle_collector_paused():
             gc.enable()
 
 
+CLUSTERING_FAILED = (
+    "grouping the articles of %d chunks into stories failed (the log says why); they "
+    "wait for the next import, or for manage.py cluster_stories"
+)
 IGNORED_DECISION = (
     "carries Newsroom's decision keys (newsroomStatus): ignored; to restore an export's "
     "decisions, import it with --restore-decisions"
@@ -313,4 +319,14 @@ class SeedImporter:
             self._cleanup.enter_context(sqlite_bulk_pragmas())
             if not self.dry_run:
                 self._cleanup.enter_context(import_running())
+            if not self.dry_run and background_clustering():
+                cluster_backlog()
+                self.writer.clusterer = ClusteringWorker()
+                self._cleanup.callback(self.stop_clustering)
             self.started_writing = True
+
+    def stop_clustering(self):
+        """Wait for the chunks clustering in the background; a warning if some failed."""
+        clusterer, self.writer.clusterer = self.writer.clusterer, None
+        if clusterer and (failed := clusterer.close()):
+            self.result.warnings.append(SeedWarning("(stories)", CLUSTERING_FAILED % failed))

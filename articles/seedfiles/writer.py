@@ -45,7 +45,15 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
-from articles.models import Article, ArticleImage, RelatedLink, StatusChange, StoryTerm, Topic
+from articles.models import (
+    Article,
+    ArticleImage,
+    RelatedLink,
+    StatusChange,
+    StoryBacklog,
+    StoryTerm,
+    Topic,
+)
 from articles.stories import cluster_articles
 from providers.models import Provider, ProviderAlias
 
@@ -175,6 +183,8 @@ class Written:
     # Articles with a related link that found no article, and the articles created.
     citing_unresolved: set = field(default_factory=set)
     created_ids: set = field(default_factory=set)
+    # Articles to cluster once committed (``BatchWriter.clusterer``).
+    to_cluster: list = field(default_factory=list)
 
 
 class BatchWriter:
@@ -192,6 +202,9 @@ class BatchWriter:
         # PostgreSQL: the articles this run wrote citing a URL with no article, and
         # the ones it created (``relink``).
         self.citing_unresolved, self.created_ids = set(), set()
+        # A ``ClusteringWorker`` clustering the committed batches, or None: each batch
+        # clusters in its own transaction (``articles.stories.background``).
+        self.clusterer = None
 
     def write_atomic(self, batch, on_write=None) -> Written:
         """``write(batch)`` in a transaction (calling ``on_write()`` inside it); the
@@ -214,6 +227,8 @@ class BatchWriter:
                 if attempt == WRITE_ATTEMPTS or (attempt > 1 and not is_transient(exc)):
                     raise
                 continue
+            if written.to_cluster:
+                self.clusterer.submit(written.to_cluster)
             self.publishers.remember(written)
             self.topics.remember(written)
             self.articles_written += written.created + written.updated
@@ -274,7 +289,11 @@ class BatchWriter:
             self._link_new_articles(created)
             written.created_ids = {article.pk for article in created}
         self._record_status_changes(batch, created, restored)
-        cluster_articles(article_ids.values())
+        if self.clusterer is None:
+            cluster_articles(article_ids.values())
+        else:
+            written.to_cluster = list(article_ids.values())
+            add_to_backlog(written.to_cluster)
         written.created = len(created)
         written.updated = len(existing)
         return written
@@ -599,6 +618,16 @@ def relink(citing, created):
                 )
                 joined.update(pk for pair in cursor.fetchall() for pk in pair)
         cluster_articles(joined)
+
+
+def add_to_backlog(ids):
+    """Put ``ids`` in ``StoryBacklog`` (PostgreSQL), unless there already."""
+    table = connection.ops.quote_name(StoryBacklog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id) SELECT unnest(%s::bigint[]) ON CONFLICT DO NOTHING",
+            [sorted(ids)],
+        )
 
 
 def analyze(models, vacuum=False):

@@ -1,9 +1,11 @@
 """Story membership, kept up to date at import: ``cluster_articles(ids)``.
 
-The writer calls it once per written chunk, inside the chunk's transaction, with the ids
-of the articles it created or updated. It indexes their significant words
-(``StoryTerm``), gathers the evidence that two articles tell one event, and joins their
-stories (a union, so a chain of evidence makes one story). Evidence, strongest first:
+The writer calls it once per written chunk with the ids of the articles it created or
+updated: inside the chunk's transaction, or on PostgreSQL in a transaction of its own
+right after the chunk commits, beside the import (``background``). It indexes their
+significant words (``StoryTerm``), gathers the evidence that two articles tell one
+event, and joins their stories (a union, so a chain of evidence makes one story).
+Evidence, strongest first:
 
 1. **Citation.** One lists the other (our article, by its canonical URL) as related
    coverage, either way round.
@@ -71,7 +73,15 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
-from articles.models import Article, ArticleTerms, RelatedLink, Story, StoryTerm, StoryWord
+from articles.models import (
+    Article,
+    ArticleTerms,
+    RelatedLink,
+    Story,
+    StoryBacklog,
+    StoryTerm,
+    StoryWord,
+)
 from articles.pagecache import content_changed
 
 from .terms import Term, headline_terms, significant_terms
@@ -592,6 +602,8 @@ def cluster_all(chunk_size=250, progress=None) -> ClusterResult:
     with transaction.atomic():
         lock_stories()
         refresh_word_counts()
+        # What imports left for their background clustering is part of this pass.
+        StoryBacklog.objects.all().delete()
     ids = list(Article.objects.order_by("published_at", "id").values_list("id", flat=True))
     for start in range(0, len(ids), chunk_size):
         with transaction.atomic():

@@ -1,0 +1,115 @@
+"""Clustering committed chunks in the background (PostgreSQL): the same stories as
+clustering inside each chunk's transaction, and nothing lost when it fails or stops."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from articles.models import Article, Story, StoryBacklog
+from articles.stories import background, cluster_all
+
+from .helpers import import_records, record, url_of
+from .test_evidence import DAY
+
+pytestmark = [
+    # Committed for real: the background connection sees only what is committed.
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="PostgreSQL only: SQLite lets one connection write at a time, so imports "
+        "cluster inside each chunk's transaction there",
+    ),
+]
+
+SHARED = (
+    "https://www.newsobserver.com/news/local/article239680113.html",
+    "Raleigh police quietly tested facial recognition, records show",
+)
+
+
+def records():
+    """Every kind of evidence, across chunks of one file (``chunk_size=1``)."""
+    return [
+        record(1, "Parliament approves the budget after a long night"),
+        record(2, "Markets rally as shares climb", related=[url_of(1)]),
+        record(
+            3, "Met Police begins deploying live facial recognition in Stratford", related=[SHARED]
+        ),
+        record(
+            4,
+            "London police cameras scan shoppers for wanted suspects",
+            when=DAY + timedelta(days=3),
+            related=[SHARED],
+        ),
+        record(5, "Chipmakers warn of shortages as demand outstrips supply"),
+        record(6, "Budget row: parliament approves the budget after a long night", related=[]),
+        record(7, "Unrelated football result"),
+    ]
+
+
+def stories():
+    """Each story as the set of its articles' numbers."""
+    members = {}
+    for story_id, url in Article.objects.filter(story__isnull=False).values_list("story", "url"):
+        members.setdefault(story_id, set()).add(int(url.split("/news/")[1].split("/")[0]))
+    return sorted(sorted(numbers) for numbers in members.values())
+
+
+def test_background_clustering_makes_the_stories_clustering_in_each_chunk_does(
+    tmp_path, monkeypatch
+):
+    submitted = []
+    submit = background.ClusteringWorker.submit
+    monkeypatch.setattr(
+        background.ClusteringWorker,
+        "submit",
+        lambda self, ids: (submitted.append(ids), submit(self, ids)),
+    )
+    import_records(tmp_path, *records(), chunk_size=1)
+    in_background = stories()
+    assert len(submitted) == 7, "the import did not cluster in the background"
+    assert in_background == [[1, 2, 6], [3, 4]]
+    assert not StoryBacklog.objects.exists()
+
+    Article.objects.all().delete()
+    Story.objects.all().delete()
+    submitted.clear()
+    with transaction.atomic():  # a transaction around the import: each chunk clusters inside
+        import_records(tmp_path, *records(), chunk_size=1)
+    assert submitted == []
+    assert stories() == in_background
+
+
+def test_articles_whose_clustering_failed_wait_for_the_next_import(tmp_path, monkeypatch):
+    def refuse(ids):
+        raise DatabaseError("the clustering's connection broke")
+
+    monkeypatch.setattr(background, "cluster_articles", refuse)
+    result = import_records(tmp_path, *records()[:2])
+
+    assert [w.file for w in result.warnings] == ["(stories)"]
+    assert "wait for the next import" in result.warnings[0].message
+    assert stories() == []
+    assert set(StoryBacklog.objects.values_list("article__url", flat=True)) == {
+        Article.objects.get(url__contains="/news/1/").url,
+        Article.objects.get(url__contains="/news/2/").url,
+    }
+
+    monkeypatch.undo()
+    result = import_records(tmp_path, records()[6])
+    assert result.warnings == []
+    assert stories() == [[1, 2]]
+    assert not StoryBacklog.objects.exists()
+
+
+def test_cluster_stories_clusters_what_imports_left(tmp_path, monkeypatch):
+    monkeypatch.setattr(background, "cluster_articles", lambda ids: 1 / 0)
+    import_records(tmp_path, *records()[:2])
+    assert StoryBacklog.objects.count() == 2
+    monkeypatch.undo()
+
+    cluster_all()
+
+    assert stories() == [[1, 2]]
+    assert not StoryBacklog.objects.exists()
