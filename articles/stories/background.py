@@ -16,8 +16,9 @@ background clusters them before it writes (``cluster_backlog``), as does
 ``manage.py cluster_stories``. An import waits for its clustering before it finishes.
 
 ``background_clustering()`` says when: PostgreSQL (SQLite lets one connection write at
-a time, so a second one only waits), clustering on, and no transaction open around the
-import (a second connection could not see what it writes: a dry run, a test).
+a time, so a second one only waits), clustering on, ``STORY_CLUSTERING_IN_BACKGROUND``
+(the default), and no transaction open around the import (a second connection could
+not see what it writes: a dry run, a test).
 """
 
 import logging
@@ -44,6 +45,7 @@ def background_clustering():
     """Whether this import may cluster in the background (see the module's docstring)."""
     return (
         settings.STORY_CLUSTERING
+        and settings.STORY_CLUSTERING_IN_BACKGROUND
         and connection.vendor == "postgresql"
         and not connection.in_atomic_block
     )

@@ -113,3 +113,15 @@ def test_cluster_stories_clusters_what_imports_left(tmp_path, monkeypatch):
 
     assert stories() == [[1, 2]]
     assert not StoryBacklog.objects.exists()
+
+
+def test_with_background_clustering_off_each_chunk_clusters_in_its_transaction(
+    tmp_path, monkeypatch, settings
+):
+    settings.STORY_CLUSTERING_IN_BACKGROUND = False
+    started = []
+    monkeypatch.setattr(background.ClusteringWorker, "__init__", lambda self: started.append(1))
+    import_records(tmp_path, *records()[:2], chunk_size=1)
+    assert started == []
+    assert stories() == [[1, 2]]
+    assert not StoryBacklog.objects.exists()
