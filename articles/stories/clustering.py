@@ -285,6 +285,10 @@ def _batches(values):
         yield values[start : start + MAX_IN_PARAMS]
 
 
+def _placeholders(values):
+    return ", ".join(["%s"] * len(values))
+
+
 def _edge(kind, a, b):
     return (kind, min(a.id, b.id), max(a.id, b.id), a, b)
 
@@ -376,30 +380,41 @@ def _close_texts(members, terms, dates):
     if not wanted:
         return []
     wanted.add(ARTICLE_MARK)
-    low, high = min(dates.values()) - window, max(dates.values()) + window
-    in_range = StoryTerm.objects.filter(published_at__range=(low, high)).order_by()
+    # Dates as stored, unparsed: thousands of rows a chunk, which would be parsed one by
+    # one. On SQLite the stored text (naive UTC, ISO order), on PostgreSQL the driver's.
+    stored = connection.ops.adapt_datetimefield_value
+    date = "published_at" if connection.vendor == "postgresql" else "CAST(published_at AS text)"
+    low, high = stored(min(dates.values()) - window), stored(max(dates.values()) + window)
+    quote = connection.ops.quote_name
+    words, index = quote(StoryWord._meta.db_table), quote(StoryTerm._meta.db_table)
     counts = {}
-    for batch in _batches(wanted):
-        counts.update(
-            StoryWord.objects.filter(term__in=batch).order_by().values_list("term", "articles")
-        )
-    # A word a tenth of all articles use (more than MIN_COMMON), or more than FETCH_CAP,
-    # is common everywhere: its rows are never read.
-    everywhere = min(FETCH_CAP, max(MIN_COMMON, COMMON_SHARE * counts.pop(ARTICLE_MARK, 0)))
-    fetch = [term for term, n in counts.items() if n <= everywhere]
     postings = defaultdict(list)  # term: sorted [(date, article id)]
-    for batch in _batches(fetch):
-        for pk, term, when in in_range.filter(term__in=batch).values_list(
-            "article_id", "term", "published_at"
-        ):
-            postings[term].append((when, pk))
+    with connection.cursor() as cursor:
+        for batch in _batches(wanted):
+            cursor.execute(
+                f"SELECT term, articles FROM {words} WHERE term IN ({_placeholders(batch)})",
+                batch,
+            )
+            counts.update(cursor.fetchall())
+        # A word a tenth of all articles use (more than MIN_COMMON), or more than
+        # FETCH_CAP, is common everywhere: its rows are never read.
+        everywhere = min(FETCH_CAP, max(MIN_COMMON, COMMON_SHARE * counts.pop(ARTICLE_MARK, 0)))
+        fetch = [term for term, n in counts.items() if n <= everywhere]
+        for batch in _batches(fetch):
+            cursor.execute(
+                f"SELECT article_id, term, {date} FROM {index}"
+                f" WHERE term IN ({_placeholders(batch)}) AND published_at BETWEEN %s AND %s",
+                [*batch, low, high],
+            )
+            for pk, term, when in cursor.fetchall():
+                postings[term].append((when, pk))
     for entries in postings.values():
         entries.sort()
     # For each chunk article, the other articles sharing enough of its uncommon words.
     shared_by, common = {}, {}
     too_common = set(counts) - set(fetch)
     for pk, article_terms in terms.items():
-        start, end = dates[pk] - window, dates[pk] + window
+        start, end = stored(dates[pk] - window), stored(dates[pk] + window)
         counts = defaultdict(list)
         common[pk] = set(too_common)
         for term in article_terms:
