@@ -10,6 +10,7 @@ process on the whole ran five, each round up to a second of the server's time at
 * ``changes_since_analyze(model)``: how many rows of the table changed since its last
   ``ANALYZE`` (this run's, another run's or autovacuum's), how many it holds, and how
   many it held then;
+* ``turn_to_analyze()``: one run at a time analyzes between its chunks;
 * ``import_running()``: held by every run while it writes (a shared advisory lock);
   ``last_run_writing()`` tells a finishing run whether any other is still writing, in
   which case that one's end leaves the statistics behind all of them.
@@ -19,10 +20,12 @@ On SQLite one writer at a time: a run counts its own writes (``BatchWriter``).
 
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 
 # pg_advisory_lock key the writing runs share ("imports" in ASCII).
 IMPORTS_KEY = 0x696D706F727473
+# pg_advisory_xact_lock key of a run's ANALYZE between chunks ("analyze" in ASCII).
+ANALYZE_KEY = 0x616E616C797A65
 
 
 def changes_since_analyze(model):
@@ -41,6 +44,15 @@ def changes_since_analyze(model):
             [model._meta.db_table],
         )
         return cursor.fetchone() or (0, 0, 0)
+
+
+@contextmanager
+def turn_to_analyze():
+    """PostgreSQL: a transaction that tells whether this run may ANALYZE in it, no other
+    run doing so at the same time (each would wait for the other's, then redo it)."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ANALYZE_KEY])
+        yield cursor.fetchone()[0]
 
 
 @contextmanager

@@ -50,14 +50,14 @@ from articles.models import (
     ArticleImage,
     RelatedLink,
     StatusChange,
-    StoryBacklog,
     StoryTerm,
     Topic,
 )
 from articles.stories import cluster_articles
+from articles.stories.background import add_to_backlog
 from providers.models import Provider, ProviderAlias
 
-from .upkeep import changes_since_analyze, last_run_writing
+from .upkeep import changes_since_analyze, last_run_writing, turn_to_analyze
 
 # Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
 MAX_IN_PARAMS = 10_000
@@ -122,8 +122,6 @@ TRANSIENT_SQLSTATES = {"40P01", "40001", "23505"}
 # A run that wrote at least this many articles, or a tenth of the table, runs ANALYZE
 # on the tables it wrote: a plan made without statistics was measured 100 times slower.
 ANALYZE_MIN_ARTICLES = 1000
-# pg_advisory_xact_lock key of a run's ANALYZE between chunks ("analyze" in ASCII).
-ANALYZE_KEY = 0x616E616C797A65
 ANALYZED_MODELS = (
     Article,
     ArticleImage,
@@ -314,9 +312,8 @@ class BatchWriter:
         if connection.vendor == "postgresql":
             _, rows, analyzed_rows = changes_since_analyze(Article)
             if rows - analyzed_rows >= max(ANALYZE_MIN_ARTICLES, analyzed_rows):
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [ANALYZE_KEY])
-                    if cursor.fetchone()[0]:
+                with turn_to_analyze() as mine:
+                    if mine:
                         analyze(ANALYZED_MODELS)
             return
         if self.table_size is None:
@@ -618,16 +615,6 @@ def relink(citing, created):
                 )
                 joined.update(pk for pair in cursor.fetchall() for pk in pair)
         cluster_articles(joined)
-
-
-def add_to_backlog(ids):
-    """Put ``ids`` in ``StoryBacklog`` (PostgreSQL), unless there already."""
-    table = connection.ops.quote_name(StoryBacklog._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (article_id) SELECT unnest(%s::bigint[]) ON CONFLICT DO NOTHING",
-            [sorted(ids)],
-        )
 
 
 def analyze(models, vacuum=False):

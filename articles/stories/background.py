@@ -51,6 +51,17 @@ def background_clustering():
     )
 
 
+def add_to_backlog(ids):
+    """In the chunk's transaction: its articles ``ids`` wait for their clustering
+    (unless they already do, from an earlier chunk)."""
+    table = connection.ops.quote_name(StoryBacklog._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (article_id) SELECT unnest(%s::bigint[]) ON CONFLICT DO NOTHING",
+            [sorted(ids)],
+        )
+
+
 def cluster_committed(ids):
     """Cluster the committed articles ``ids`` and take them off the backlog, in one
     transaction."""
@@ -95,16 +106,14 @@ class ClusteringWorker:
             connection.close()  # this thread's own
 
     def _cluster(self, ids):
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                cluster_committed(ids)
-                return
-            except DatabaseError:
-                if attempt < ATTEMPTS:
+        try:
+            for attempt in range(1, ATTEMPTS + 1):
+                try:
+                    return cluster_committed(ids)
+                except DatabaseError:
+                    if attempt == ATTEMPTS:
+                        raise
                     connection.close_if_unusable_or_obsolete()
-                    continue
-                logger.exception("clustering %d articles failed; left in the backlog", len(ids))
-            except Exception:
-                logger.exception("clustering %d articles failed; left in the backlog", len(ids))
+        except Exception:
+            logger.exception("clustering %d articles failed; left in the backlog", len(ids))
             self.failed += 1
-            return
