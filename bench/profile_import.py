@@ -32,7 +32,7 @@ STEPS = {
     "articles.seedfiles.writer": ("cluster_articles", "relink", "analyze", "insert_rows"),
     "articles.stories.clustering": (
         "write_terms",
-        "_insert",
+        "insert_rows",
         "count_words",
         "_citations",
         "_shared_links",
@@ -76,11 +76,11 @@ def time_steps():
     for module_name, names in STEPS.items():
         module = importlib.import_module(module_name)
         for name in names:
-            time_step(module, name, steps)
+            time_step(module, name, steps, f"{module_name.rsplit('.', 1)[-1]}.{name}")
     return steps
 
 
-def time_step(module, name, steps):
+def time_step(module, name, steps, label):
     original = getattr(module, name)
 
     def timed(*args, **kwargs):
@@ -88,7 +88,7 @@ def time_step(module, name, steps):
         try:
             return original(*args, **kwargs)
         finally:
-            steps[name] += time.perf_counter() - started
+            steps[label] += time.perf_counter() - started
 
     setattr(module, name, timed)
 

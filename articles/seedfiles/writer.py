@@ -5,7 +5,7 @@ articles (created with a free slug, or updated), their images, topic links and r
 links, whatever the number of files or links; ``write_atomic(batch)`` runs it in a
 transaction, retried on a conflict with another process, and feeds the returned
 ``Written`` to the caches once it has committed. Child rows go in through one
-``executemany`` each (``insert_rows``). ``sqlite_bulk_pragmas()`` tunes a SQLite
+COPY each on PostgreSQL (``articles.bulk.insert_rows``). ``sqlite_bulk_pragmas()`` tunes a SQLite
 connection for the run; ``finish_run()`` leaves planner statistics behind a large run.
 
 Any number of processes may import at once on PostgreSQL, over the same files or not,
@@ -45,6 +45,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
+from articles.bulk import MAX_IN_PARAMS, insert_rows
 from articles.models import (
     Article,
     ArticleImage,
@@ -59,8 +60,6 @@ from providers.models import Provider, ProviderAlias
 
 from .upkeep import changes_since_analyze, last_run_writing, turn_to_analyze
 
-# Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
-MAX_IN_PARAMS = 10_000
 SLUG_BASE_LENGTH = 200
 # Refreshed on every changed file; title, excerpt and category only while an editor has
 # not changed them (``Article.edited_fields``).
@@ -665,19 +664,3 @@ def _articles_by_url(urls):
             )
         )
     return found
-
-
-def insert_rows(model, fields, rows):
-    """INSERT ``rows`` (tuples of database-ready values, in ``fields`` order) with one
-    ``executemany``. The child rows of a chunk number in the thousands and need no ids
-    back; building a model instance for each, as ``bulk_create`` does, took longer than
-    parsing the files they came from."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    meta = model._meta
-    columns = ", ".join(quote(meta.get_field(name).column) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)

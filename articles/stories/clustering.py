@@ -73,6 +73,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
+from articles.bulk import MAX_IN_PARAMS, insert_rows
 from articles.models import (
     Article,
     ArticleTerms,
@@ -88,8 +89,6 @@ from .terms import Term, headline_terms, significant_terms
 
 MIN_SHARED_TERMS = 3
 MIN_TEXT_SCORE = 0.5
-# Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
-MAX_IN_PARAMS = 10_000
 # StoryTerm keys a DELETE (_delete_index_rows).
 DELETE_KEYS = 300
 # pg_advisory_xact_lock key of the clustering step ("stories" in ASCII).
@@ -192,8 +191,8 @@ def write_terms(terms, dates):
         rows += [(term, when, pk) for term in article_terms]
         delta.update(article_terms.keys())
     delta[ARTICLE_MARK] += len(terms)
-    _insert(ArticleTerms, ("article_id", "published_at", "terms"), sets)
-    _insert(StoryTerm, ("term", "published_at", "article_id"), rows)
+    insert_rows(ArticleTerms, ("article_id", "published_at", "terms"), sets)
+    insert_rows(StoryTerm, ("term", "published_at", "article_id"), rows)
     return delta
 
 
@@ -206,32 +205,6 @@ def encode_terms(article_terms):
 def decode_terms(text):
     """``{term: Term}`` from ``ArticleTerms.terms``."""
     return {term: Term(weight, bool(name)) for term, (weight, name) in json.loads(text).items()}
-
-
-def _insert(model, columns, rows):
-    """INSERT ``rows`` into ``model``'s table: with COPY on PostgreSQL, in multi-row
-    statements on SQLite. One INSERT a row was a third of the clustering's time on
-    PostgreSQL; multi-row INSERTs there still spent 2.4 s of a 10,000-file import sending
-    and parsing 160,000 rows of parameters, which COPY writes in a fraction of it."""
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    table = quote(model._meta.db_table)
-    names = ", ".join(quote(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        row = f"({', '.join(['%s'] * len(columns))})"
-        per_statement = MAX_IN_PARAMS // len(columns)
-        for start in range(0, len(rows), per_statement):
-            batch = rows[start : start + per_statement]
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * len(batch)),
-                [v for r in batch for v in r],
-            )
 
 
 def _delete_index_rows(old):

@@ -1,0 +1,44 @@
+"""Writing many rows at once, for the importer and the story index.
+
+An import writes its child rows by the hundred thousand (related links, images, topic
+links, story terms) and needs no ids back. Building a model instance for each, as
+``bulk_create`` does, took longer than parsing the files they came from.
+"""
+
+from django.db import connection
+
+# Below SQLite's (32,766) and PostgreSQL's (65,535) limits on parameters per query.
+MAX_IN_PARAMS = 10_000
+
+
+def insert_rows(model, fields, rows):
+    """INSERT ``rows`` (tuples of database-ready values, in ``fields`` order: names or
+    attnames such as ``article_id``) into ``model``'s table: with COPY on PostgreSQL, in multi-row
+    statements elsewhere.
+
+    On PostgreSQL, ``executemany`` sent, bound and ran one statement a row: 9.4 s of a
+    36 s import of 10,000 files, most of it the 135,000 related links. COPY streams the
+    same rows in one statement, and the server parses no parameters.
+    """
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Past Django's cursor: its error wrapper makes a lost connection or a
+            # conflict the OperationalError or IntegrityError the callers retry on.
+            statement = f"COPY {table} ({names}) FROM STDIN"
+            with connection.wrap_database_errors, cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        row = f"({', '.join(['%s'] * len(fields))})"
+        per_statement = MAX_IN_PARAMS // len(fields)
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * len(batch)),
+                [value for r in batch for value in r],
+            )
