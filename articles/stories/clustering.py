@@ -48,14 +48,14 @@ Otherwise merging keeps the oldest story (lowest id), and a new story's slug is 
 from a hash of its first member's URL, so it never reveals an unpublished headline.
 
 **Concurrency.** On PostgreSQL the clustering of a chunk takes one advisory lock held to
-the end of its transaction, so chunks of parallel imports cluster one after the other,
-each seeing the articles the others committed. What concerns the chunk's own articles
-alone (reading them, finding and writing their terms, reading their related links) is
-done before the lock: the writer holds their rows, and no other chunk reads them before
-this one commits. The ``StoryWord`` counts move under it (every chunk moves one).
-Membership then depends on the order of arrival only where a related URL or a word
-crosses its threshold (``STORY_HUB_LINKS``, ``STORY_TERM_CAP``) during the run; story ids
-and slugs depend on which member came first.
+the end of its transaction, before it reads anything, so chunks of parallel imports
+cluster one after the other, each seeing the articles the others committed. Even the
+chunk's own articles are read under it: a chunk clustered after it committed (in the
+background, ``articles.stories.background``) holds no lock on its rows, and another
+import's ``relink`` may cluster some of them at the same moment. Membership then depends
+on the order of arrival only where a related URL or a word crosses its threshold
+(``STORY_HUB_LINKS``, ``STORY_TERM_CAP``) during the run; story ids and slugs depend on
+which member came first.
 """
 
 from __future__ import annotations
@@ -131,8 +131,11 @@ def cluster_articles(article_ids) -> ClusterResult:
     ids = sorted(set(article_ids))
     if not ids or not settings.STORY_CLUSTERING:
         return ClusterResult()
-    # The chunk's own rows (the writer holds their locks): read and indexed before the
-    # lock, which only the evidence from other articles and the joining need.
+    # Everything under the lock, the articles' own terms and stories included: another
+    # process may be clustering the same articles (an import's ``relink`` clusters the
+    # articles it joined, which may be another import's, committed and waiting for that
+    # import's background clustering), and both would write their terms.
+    lock_stories()
     rows = (
         Article.objects.filter(pk__in=ids)
         .order_by("pk")
@@ -143,9 +146,7 @@ def cluster_articles(article_ids) -> ClusterResult:
         members[pk] = Member(pk, url, story_id, pinned, published_at)
         dates[pk] = published_at
         terms[pk] = significant_terms(title, excerpt)
-    delta = write_terms(terms, dates)
-    lock_stories()
-    count_words(delta)
+    count_words(write_terms(terms, dates))
     window = timedelta(days=settings.STORY_WINDOW_DAYS)
     evidence = (
         _citations(members) + _shared_links(members, terms) + _close_texts(members, terms, dates)

@@ -1,13 +1,16 @@
 """Clustering committed chunks in the background (PostgreSQL): the same stories as
 clustering inside each chunk's transaction, and nothing lost when it fails or stops."""
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from articles.models import Article, Story, StoryBacklog
+from articles.models import Article, ArticleTerms, Story, StoryBacklog, StoryWord
 from articles.stories import background, cluster_all
+from articles.stories.clustering import ARTICLE_MARK, cluster_articles
 
 from .helpers import import_records, record, url_of
 from .test_evidence import DAY
@@ -125,3 +128,42 @@ def test_with_background_clustering_off_each_chunk_clusters_in_its_transaction(
     assert started == []
     assert stories() == [[1, 2]]
     assert not StoryBacklog.objects.exists()
+
+
+def test_two_clusterings_of_the_same_articles_take_turns(tmp_path, settings):
+    """An import's ``relink`` clusters the articles it joined, which may be another
+    import's, committed and not yet clustered by that import's background thread: both
+    clusterings then index the same articles. The second waits for the first and
+    rewrites the terms the first wrote; before, both inserted them and one failed on
+    ``articles_articleterms_pkey``."""
+    settings.STORY_CLUSTERING = False
+    import_records(tmp_path, *records()[:2])
+    ids = list(Article.objects.values_list("pk", flat=True))
+    settings.STORY_CLUSTERING = True
+    first_clustered, errors = threading.Event(), []
+
+    def cluster(hold):
+        try:
+            with transaction.atomic():
+                cluster_articles(ids)
+                if hold:  # hold the transaction open while the other one starts
+                    first_clustered.set()
+                    time.sleep(0.5)
+        except DatabaseError as exc:  # reported by the assertion below
+            errors.append(exc)
+        finally:
+            first_clustered.set()
+            connection.close()
+
+    first = threading.Thread(target=cluster, args=(True,))
+    first.start()
+    assert first_clustered.wait(30)
+    second = threading.Thread(target=cluster, args=(False,))
+    second.start()
+    first.join(30)
+    second.join(30)
+
+    assert errors == []
+    assert ArticleTerms.objects.filter(article_id__in=ids).count() == 2
+    assert StoryWord.objects.get(term=ARTICLE_MARK).articles == 2
+    assert stories() == [[1, 2]]
