@@ -49,6 +49,7 @@ publishers and topics it needs again.
 from __future__ import annotations
 
 import gc
+import logging
 import time
 from contextlib import ExitStack, contextmanager
 
@@ -66,6 +67,8 @@ from .records import Limits, SeedError, load_seed
 from .runs import Failure, ImportResult, SeedWarning, path_text, record_run, safe_text
 from .upkeep import import_running
 from .writer import BatchWriter, Item, sqlite_bulk_pragmas
+
+logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 250
 RETRIES = 3
@@ -133,8 +136,7 @@ def import_seeds(
             result.error = str(exc)
         importer.stop_clustering()
         if importer.started_writing and not dry_run and result.status != ImportRun.Status.FAILED:
-            # Statistics for the planner, links to other processes' articles.
-            retrying(importer.writer.finish_run)
+            importer.finish()
     result.duration = time.perf_counter() - clock
     if not dry_run:
         result.run = retrying(lambda: record_run(result, started_at, source, started_by, paths))
@@ -185,6 +187,10 @@ def _cycle_collector_paused():
             gc.enable()
 
 
+FINISH_FAILED = (
+    "the run's last step failed (%s): links to articles another import wrote at the same "
+    "time may lack their target, and the planner's statistics wait for autovacuum"
+)
 CLUSTERING_FAILED = (
     "grouping the articles of %d chunks into stories failed (the log says why); they "
     "wait for the next import, or for manage.py cluster_stories"
@@ -324,6 +330,17 @@ class SeedImporter:
                 self.writer.clusterer = ClusteringWorker()
                 self._cleanup.callback(self.stop_clustering)
             self.started_writing = True
+
+    def finish(self):
+        """Links to other processes' articles, statistics for the planner
+        (``BatchWriter.finish_run``). Every file is written by then: a refusal here is a
+        warning, not a failed run."""
+        try:
+            retrying(self.writer.finish_run)
+        except DatabaseError as exc:
+            logger.exception("finishing the import run failed")
+            detail = safe_text(str(exc).strip().split("\n", 1)[0] or type(exc).__name__)
+            self.result.warnings.append(SeedWarning("(finish)", FINISH_FAILED % detail))
 
     def stop_clustering(self):
         """Wait for the chunks clustering in the background; a warning if some failed."""

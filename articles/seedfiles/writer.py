@@ -330,7 +330,15 @@ class BatchWriter:
         finishes while another is still writing leaves that to the other's end, which
         sees both runs' writes: the last run to finish does it, for its own writes or
         for the changes the database counts since the last ANALYZE."""
-        relink(self.citing_unresolved, self.created_ids)
+        for attempt in range(1, WRITE_ATTEMPTS + 1):
+            try:
+                relink(self.citing_unresolved, self.created_ids)
+                break
+            except DatabaseError as exc:
+                # Another run relinking at the same time updates the same links, in
+                # its own order: a deadlock, which the next try no longer meets.
+                if attempt == WRITE_ATTEMPTS or not is_transient(exc):
+                    raise
         self.citing_unresolved, self.created_ids = set(), set()
         if not last_run_writing():
             return

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import OperationalError, connection
+from django.db import DatabaseError, OperationalError, connection
 from django.db.backends.utils import CursorWrapper
 
 from articles.models import Article, ImportRun
-from articles.seedfiles import import_seeds, importer
+from articles.seedfiles import import_seeds, importer, writer
 
 from ..seedtext import seed_record, write_seed
 
@@ -258,3 +258,48 @@ def test_the_command_says_where_a_lost_database_stopped_it(tmp_path, monkeypatch
         "stopped after 0 of 2 files; last file: none; run again to finish"
     ]
     assert ImportRun.objects.get().status == "failed"
+
+
+class Deadlock(Exception):
+    sqlstate = "40P01"
+
+
+class Refusal(Exception):
+    sqlstate = "XX000"
+
+
+def failing_relink(monkeypatch, cause, times):
+    """``relink`` raises a DatabaseError caused by ``cause`` ``times`` times, then works."""
+    original, calls = writer.relink, []
+
+    def relink(citing, created):
+        calls.append(1)
+        if len(calls) <= times:
+            raise DatabaseError("relinking failed") from cause()
+        return original(citing, created)
+
+    monkeypatch.setattr(writer, "relink", relink)
+    return calls
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deadlock_at_the_end_of_a_run_is_tried_again(tmp_path, monkeypatch):
+    """Two runs relinking at once update the same links in their own order; the one
+    PostgreSQL picks to fail tries again."""
+    calls = failing_relink(monkeypatch, Deadlock, times=1)
+    result = import_seeds([seed_folder(tmp_path, count=2)])
+    assert len(calls) == 2
+    assert (result.status, result.created, result.warnings) == ("completed", 2, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_end_of_run_is_a_warning_not_a_crash(tmp_path, monkeypatch):
+    """Every file is written when the last step runs: the run is complete, recorded, and
+    says what it could not do."""
+    failing_relink(monkeypatch, Refusal, times=99)
+    result = import_seeds([seed_folder(tmp_path, count=2)])
+    assert (result.status, result.created, result.failed) == ("completed", 2, 0)
+    assert [w.file for w in result.warnings] == ["(finish)"]
+    assert "last step failed (relinking failed)" in result.warnings[0].message
+    assert ImportRun.objects.get().status == "completed"
+    assert Article.objects.count() == 2
