@@ -163,7 +163,9 @@ class Article(models.Model):
     )
     source_url = URLField("URL as the feed gave it", max_length=2000)
     url_style = models.CharField(max_length=10, choices=UrlStyle.choices, default=UrlStyle.WEB)
-    slug = models.SlugField(max_length=255)
+    # Indexed by ``article_unique_slug`` alone: SlugField's own index, and on PostgreSQL
+    # its ``LIKE`` twin, were two more entries for every import to write.
+    slug = models.SlugField(max_length=255, db_index=False)
     title = models.CharField(max_length=500)
     excerpt = models.TextField(blank=True)
     category = models.CharField(max_length=100, blank=True)
@@ -192,7 +194,11 @@ class Article(models.Model):
     secured = models.TextField(
         "encrypted body", blank=True, editable=False, help_text="Opaque; never shown to readers."
     )
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="articles")
+    # The foreign keys' lookups (a publisher's or a story's articles, a merge, a delete)
+    # use the indexes that start with them (Meta.indexes): no index of their own.
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="articles", db_index=False
+    )
     topics = models.ManyToManyField(Topic, blank=True, related_name="articles")
     edited_fields = models.JSONField(
         default=list,
@@ -221,6 +227,7 @@ class Article(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="articles",
+        db_index=False,
         help_text="The event this article tells, with other publishers' versions of it.",
     )
     story_pinned = models.BooleanField(
@@ -245,9 +252,9 @@ class Article(models.Model):
             ),
         ]
         indexes = [
-            # Public lists: published() then newest / hottest / best first.
+            # Public lists: published() then newest / best first; hottest first reads
+            # article_queue_idx, which starts with ("status", "-heat").
             models.Index(fields=["status", "-published_at"], name="article_status_date_idx"),
-            models.Index(fields=["status", "-heat"], name="article_status_heat_idx"),
             models.Index(fields=["status", "-quality"], name="article_status_quality_idx"),
             # Publisher pages.
             models.Index(
@@ -476,7 +483,10 @@ class StoryWord(models.Model):
 
 
 class ArticleImage(models.Model):
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="images")
+    # Looked up by ``articleimage_unique_position``, which starts with it.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="images", db_index=False
+    )
     position = models.PositiveSmallIntegerField(default=0)
     url = URLField("URL", max_length=2000)
     width = models.PositiveIntegerField(null=True, blank=True)
@@ -524,7 +534,10 @@ class RelatedLinkQuerySet(models.QuerySet):
 class RelatedLink(models.Model):
     """Another publisher's coverage of the same story, as the feed listed it."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    # Looked up by ``relatedlink_unique_url``, which starts with it.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="related_links", db_index=False
+    )
     position = models.PositiveSmallIntegerField(default=0)
     url = URLField("canonical URL", max_length=2000)
     source_url = URLField("URL as the feed gave it", max_length=2000)
@@ -573,7 +586,10 @@ class RelatedLink(models.Model):
 class StatusChange(models.Model):
     """One moderation decision on one article: who, when, from which status to which."""
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="status_changes")
+    # Looked up by ``statuschange_article_idx``, which starts with it.
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="status_changes", db_index=False
+    )
     from_status = models.CharField(max_length=16, choices=Article.Status.choices)
     to_status = models.CharField(max_length=16, choices=Article.Status.choices)
     publish_at = models.DateTimeField("scheduled for", null=True, blank=True)
