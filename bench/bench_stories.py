@@ -106,7 +106,7 @@ def main():
     parser.add_argument("--files", type=int, default=10_000, help="how many seed files")
     parser.add_argument("--stories", type=float, default=0.15, help="share of event versions")
     parser.add_argument("--seed", type=int, default=0, help="generator seed")
-    parser.add_argument("--repeat", type=int, default=1, help="pairs of runs; fastest kept")
+    parser.add_argument("--repeat", type=int, default=1, help="pairs of runs; their median")
     parser.add_argument("--target", type=float, default=TARGET, help="largest ratio allowed")
     parser.add_argument("--database-url", default="", help="PostgreSQL server (no db name)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
