@@ -11,10 +11,15 @@ from django.db import connection
 MAX_IN_PARAMS = 10_000
 
 
+def placeholders(values):
+    """``%s, %s, …``: one parameter for each of ``values``."""
+    return ", ".join(["%s"] * len(values))
+
+
 def insert_rows(model, fields, rows):
     """INSERT ``rows`` (tuples of database-ready values, in ``fields`` order: names or
-    attnames such as ``article_id``) into ``model``'s table: with COPY on PostgreSQL, in multi-row
-    statements elsewhere.
+    attnames such as ``article_id``) into ``model``'s table: with COPY on PostgreSQL, in
+    multi-row statements elsewhere.
 
     On PostgreSQL, ``executemany`` sent, bound and ran one statement a row: 9.4 s of a
     36 s import of 10,000 files, most of it the 135,000 related links. COPY streams the
@@ -34,7 +39,7 @@ def insert_rows(model, fields, rows):
                 for row in rows:
                     copy.write_row(row)
             return
-        row = f"({', '.join(['%s'] * len(fields))})"
+        row = f"({placeholders(fields)})"
         per_statement = MAX_IN_PARAMS // len(fields)
         for start in range(0, len(rows), per_statement):
             batch = rows[start : start + per_statement]

@@ -155,6 +155,11 @@ def connection_lost(exc) -> bool:
     return sqlstate is None or sqlstate.startswith(("08", "57P"))
 
 
+def first_line(exc):
+    """The first line of a database error's message, printable (or its class's name)."""
+    return safe_text(str(exc).strip().split("\n", 1)[0] or type(exc).__name__)
+
+
 def retrying(operation):
     """``operation()``, retried on a fresh connection while the connection is lost; then
     ``DatabaseUnavailable``. Inside a transaction (a dry run, a test) there is nothing to
@@ -165,7 +170,7 @@ def retrying(operation):
         except (OperationalError, InterfaceError) as exc:
             if not connection_lost(exc):
                 raise
-            detail = safe_text(str(exc).strip().split("\n", 1)[0] or type(exc).__name__)
+            detail = first_line(exc)
             if attempt == RETRIES or connection.in_atomic_block:
                 raise DatabaseUnavailable(f"database unavailable: {detail}") from None
             connection.close()
@@ -339,8 +344,7 @@ class SeedImporter:
             retrying(self.writer.finish_run)
         except DatabaseError as exc:
             logger.exception("finishing the import run failed")
-            detail = safe_text(str(exc).strip().split("\n", 1)[0] or type(exc).__name__)
-            self.result.warnings.append(SeedWarning("(finish)", FINISH_FAILED % detail))
+            self.result.warnings.append(SeedWarning("(finish)", FINISH_FAILED % first_line(exc)))
 
     def stop_clustering(self):
         """Wait for the chunks clustering in the background; a warning if some failed."""

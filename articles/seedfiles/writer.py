@@ -4,8 +4,8 @@
 articles (created with a free slug, or updated), their images, topic links and related
 links, whatever the number of files or links; ``write_atomic(batch)`` runs it in a
 transaction, retried on a conflict with another process, and feeds the returned
-``Written`` to the caches once it has committed. Child rows go in through one
-COPY each on PostgreSQL (``articles.bulk.insert_rows``). ``sqlite_bulk_pragmas()`` tunes a SQLite
+``Written`` to the caches once it has committed. Child rows go in through one COPY each
+on PostgreSQL (``articles.bulk.insert_rows``). ``sqlite_bulk_pragmas()`` tunes a SQLite
 connection for the run; ``finish_run()`` leaves planner statistics behind a large run.
 
 Any number of processes may import at once on PostgreSQL, over the same files or not,
@@ -46,14 +46,7 @@ from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
 from articles.bulk import MAX_IN_PARAMS, insert_rows
-from articles.models import (
-    Article,
-    ArticleImage,
-    RelatedLink,
-    StatusChange,
-    StoryTerm,
-    Topic,
-)
+from articles.models import Article, ArticleImage, RelatedLink, StatusChange, StoryTerm, Topic
 from articles.stories import cluster_articles
 from articles.stories.background import add_to_backlog
 from providers.models import Provider, ProviderAlias

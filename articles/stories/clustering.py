@@ -73,7 +73,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 
-from articles.bulk import MAX_IN_PARAMS, insert_rows
+from articles.bulk import MAX_IN_PARAMS, insert_rows, placeholders
 from articles.models import (
     Article,
     ArticleTerms,
@@ -259,10 +259,6 @@ def _batches(values):
         yield values[start : start + MAX_IN_PARAMS]
 
 
-def _placeholders(values):
-    return ", ".join(["%s"] * len(values))
-
-
 def _edge(kind, a, b):
     return (kind, min(a.id, b.id), max(a.id, b.id), a, b)
 
@@ -366,7 +362,7 @@ def _close_texts(members, terms, dates):
     with connection.cursor() as cursor:
         for batch in _batches(wanted):
             cursor.execute(
-                f"SELECT term, articles FROM {words} WHERE term IN ({_placeholders(batch)})",
+                f"SELECT term, articles FROM {words} WHERE term IN ({placeholders(batch)})",
                 batch,
             )
             counts.update(cursor.fetchall())
@@ -377,7 +373,7 @@ def _close_texts(members, terms, dates):
         for batch in _batches(fetch):
             cursor.execute(
                 f"SELECT article_id, term, {date} FROM {index}"
-                f" WHERE term IN ({_placeholders(batch)}) AND published_at BETWEEN %s AND %s",
+                f" WHERE term IN ({placeholders(batch)}) AND published_at BETWEEN %s AND %s",
                 [*batch, low, high],
             )
             for pk, term, when in cursor.fetchall():
