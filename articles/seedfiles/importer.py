@@ -302,9 +302,8 @@ class SeedImporter:
             written = retrying(lambda: self.writer.write_atomic(batch, on_write=content_changed))
         except DatabaseError as exc:
             if len(batch) == 1:
-                message = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
                 self.result.failures.append(
-                    Failure(batch[0].name, None, f"the database refused it: {message}")
+                    Failure(batch[0].name, None, f"the database refused it: {first_line(exc)}")
                 )
                 return
             for item in batch:

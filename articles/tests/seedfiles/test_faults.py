@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, connection
+from django.db import DatabaseError, IntegrityError, OperationalError, connection
 from django.db.backends.utils import CursorWrapper
 
 from articles.models import Article, ImportRun
@@ -241,6 +241,29 @@ def test_a_refusal_of_the_data_is_not_retried(tmp_path, monkeypatch):
     result = import_seeds([folder])
     assert (result.created, result.failed, result.status) == (1, 1, "completed")
     assert "the database refused it: target lists" in result.failures[0].message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refusal_says_its_first_line_or_else_its_kind(tmp_path, monkeypatch):
+    """The file's failure names the database's reason on one line; a refusal with no
+    message at all names its kind."""
+    folder = seed_folder(tmp_path, count=3)
+
+    def refuse(cursor, sql, *args, **kwargs):
+        if 'INSERT INTO "articles_article"' in sql:
+            if "news/1/" in str(args):
+                raise IntegrityError("value too long\nDETAIL: the row")
+            if "news/2/" in str(args):
+                raise IntegrityError()
+        return original(cursor, sql, *args, **kwargs)
+
+    original = CursorWrapper.execute
+    monkeypatch.setattr(CursorWrapper, "execute", refuse)
+    result = import_seeds([folder])
+    assert sorted(failure.message for failure in result.failures) == [
+        "the database refused it: IntegrityError",
+        "the database refused it: value too long",
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
