@@ -1,14 +1,15 @@
 """PostgreSQL: no planner statistics for the long text columns no query filters, joins,
 groups or counts on.
 
-``ANALYZE`` sorts a sample of every column to build its statistics; for an article's and
-a related link's excerpt, title, body and URLs other than the canonical one it did so for
-nothing, since the planner never estimates a condition on them. Each import analyzes
-these tables about log2(its size) times (``BatchWriter.keep_statistics``): at 12,000
-articles one round of the two went from 0.87 s to 0.43 s. ``STATISTICS 0`` skips the
-column (what an earlier ANALYZE left of it stays, unread); the planner then assumes a
-default width for it, which only sizes memory for a sort or hash of whole rows. (The article's title keeps its statistics: the story and
-history admin search it with ``LIKE``.)
+``ANALYZE`` sorts a sample of every column to build its statistics. For the excerpts,
+bodies and secondary URLs of articles, and the titles, excerpts and secondary URLs of
+related links, it did so for nothing: the planner never estimates a condition on them.
+Each import analyzes these tables about log2(its size) times
+(``BatchWriter.keep_statistics``): at 12,000 articles one round of the two went from
+0.87 s to 0.43 s. ``STATISTICS 0`` skips the column (what an earlier ANALYZE left of it
+stays, unread); the planner then assumes a default width for it, which only sizes memory
+for a sort or hash of whole rows. The article's title keeps its statistics: the story
+and history admins search it with ``LIKE``.
 
 SQLite's ANALYZE reads indexes only: nothing to change there.
 """

@@ -15,7 +15,8 @@ UNINDEXED_FOREIGN_KEYS = {("articles_storyterm", "article_id")}
 
 
 def indexes(table):
-    """``{name: columns}`` of ``table``'s indexes, unique ones and the primary key too."""
+    """``{name: (columns, unique)}`` of ``table``'s indexes, unique ones and the primary
+    key too."""
     with connection.cursor() as cursor:
         constraints = connection.introspection.get_constraints(cursor, table)
     return {
