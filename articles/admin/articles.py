@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 from django.contrib import admin, messages
 from django.contrib.admin import widgets
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.db import models
+from django.contrib.admin.views.main import ChangeList
+from django.db import connections, models
 from django.db.models import F, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
@@ -142,6 +143,28 @@ class StatusChangeInline(ReadOnlyAdminMixin, admin.TabularInline):
 # --- Articles --------------------------------------------------------------------------
 
 
+class QueueChangeList(ChangeList):
+    """A click on the heat or quality column sorts unscored articles lowest, as every
+    other score sort does (``score_ordering``): last when highest first, first when
+    lowest first. PostgreSQL's plain ``DESC`` would put them first, and read no index:
+    the score indexes say ``NULLS LAST`` (``ScoreIndex``)."""
+
+    score_columns = ("heat", "quality")
+
+    def get_ordering(self, request, queryset):
+        ordering = super().get_ordering(request, queryset)
+        if connections[queryset.db].vendor == "sqlite":
+            return ordering  # NULL is lowest there already.
+        return [self.nulls_lowest(term) for term in ordering]
+
+    def nulls_lowest(self, term):
+        if not isinstance(term, str) or term.removeprefix("-") not in self.score_columns:
+            return term
+        if term.startswith("-"):
+            return F(term[1:]).desc(nulls_last=True)
+        return F(term).asc(nulls_first=True)
+
+
 @admin.register(Article)
 class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     # One wide "article" cell (headline, excerpt's first line, source link), then short
@@ -265,6 +288,9 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         if StoryFilter.groups(request):
             return ["-story_id", *score_ordering("heat", "quality")]
         return score_ordering("heat", "quality")
+
+    def get_changelist(self, request, **kwargs):
+        return QueueChangeList
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).prefetch_related("provider", "topics")

@@ -308,6 +308,22 @@ def test_queue_sorts_by_every_score_column(admin_client, column):
     assert values == sorted(values, reverse=column < 0)
 
 
+@pytest.mark.parametrize("column, field", [(4, "heat"), (5, "quality")])
+def test_a_score_column_sorts_unscored_articles_lowest_on_every_database(
+    admin_client, column, field
+):
+    low = make_article(status=Status.PENDING, **{field: 1})
+    unscored = make_article(status=Status.PENDING, **{field: None})
+    high = make_article(status=Status.PENDING, **{field: 9})
+
+    def sorted_by(order):
+        response = admin_client.get(reverse(CHANGELIST), {"o": order})
+        return list(response.context["cl"].result_list)
+
+    assert sorted_by(f"-{column}") == [high, low, unscored]
+    assert sorted_by(str(column)) == [unscored, low, high]
+
+
 @pytest.mark.parametrize(
     "params",
     [
