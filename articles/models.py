@@ -8,6 +8,8 @@ from django.utils import timezone
 from newsroom.fields import URLField
 from providers.models import Provider
 
+from .indexes import ScoreIndex
+
 
 class TopicQuerySet(models.QuerySet):
     def with_published_articles(self):
@@ -47,8 +49,8 @@ def score_ordering(*fields, using="default"):
     """Order by scores high to low with unscored articles last, then newest first.
 
     SQLite already sorts NULL last in DESC order, and spelling out NULLS LAST there
-    stops it using the (status, -score) indexes; PostgreSQL needs it said, and has
-    matching NULLS LAST indexes (migration 0003).
+    stops it using the score indexes; PostgreSQL needs it said, and its score indexes
+    say it too (``ScoreIndex``).
     """
     nulls_last = True if connections[using].vendor != "sqlite" else None
     return [
@@ -252,17 +254,29 @@ class Article(models.Model):
             ),
         ]
         indexes = [
-            # Public lists: published() then newest / best first; hottest first reads
-            # article_queue_idx, which starts with ("status", "-heat").
+            # Public lists: published() then newest first.
             models.Index(fields=["status", "-published_at"], name="article_status_date_idx"),
-            models.Index(fields=["status", "-quality"], name="article_status_quality_idx"),
             # Publisher pages.
             models.Index(
                 fields=["provider", "status", "-published_at"], name="article_provider_date_idx"
             ),
-            # The review queue: pending by heat, quality, date.
-            models.Index(
-                fields=["status", "-heat", "-quality", "-published_at"], name="article_queue_idx"
+            # Hottest first and best first (score_ordering), for readers and the review
+            # queue, all articles or one publisher's: each sort walks one of these and
+            # stops after a page. ScoreIndex keeps unscored articles last on every database.
+            ScoreIndex(
+                fields=["status", "-heat", "-quality", "-published_at", "-id"],
+                name="article_queue_idx",
+            ),
+            ScoreIndex(
+                fields=["status", "-quality", "-published_at", "-id"], name="article_quality_idx"
+            ),
+            ScoreIndex(
+                fields=["provider", "status", "-heat", "-quality", "-published_at", "-id"],
+                name="article_provider_heat_idx",
+            ),
+            ScoreIndex(
+                fields=["provider", "status", "-quality", "-published_at", "-id"],
+                name="article_provider_quality_idx",
             ),
             # The queue's bounded count of what is live: counted off the index alone.
             models.Index(fields=["status", "publish_at"], name="article_status_schedule_idx"),
