@@ -191,6 +191,7 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
+        db_index=False,  # article_moderator_idx
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
     secured = models.TextField(
@@ -284,6 +285,13 @@ class Article(models.Model):
             models.Index(fields=["content_hash"], name="article_content_hash_idx"),
             # A story's members.
             models.Index(fields=["story", "status"], name="article_story_idx"),
+            # An editor's decisions, when the editor's account goes: imported articles
+            # have none, and need no entry.
+            models.Index(
+                fields=["moderated_by"],
+                condition=Q(moderated_by__isnull=False),
+                name="article_moderator_idx",
+            ),
         ]
 
     def __str__(self):
@@ -576,6 +584,7 @@ class RelatedLink(models.Model):
         on_delete=models.SET_NULL,
         related_name="cited_by",
         help_text="Our article with this URL, when we have it.",
+        db_index=False,  # relatedlink_target_idx
     )
 
     objects = RelatedLinkQuerySet.as_manager()
@@ -591,6 +600,10 @@ class RelatedLink(models.Model):
             # Links by URL (citations, relinking); the clustering counts the articles that
             # list a URL (articles.stories) from this index alone, no row read.
             models.Index(fields=["url", "is_hidden", "article"], name="relatedlink_url_idx"),
+            # Links citing our articles: most cite none, and need no entry.
+            models.Index(
+                fields=["target"], condition=Q(target__isnull=False), name="relatedlink_target_idx"
+            ),
         ]
 
     def __str__(self):

@@ -6,7 +6,7 @@ from django.apps import apps
 from django.db import connection
 from django.urls import reverse
 
-from articles.models import Article, score_ordering
+from articles.models import Article, RelatedLink, score_ordering
 
 from .factories import make_article
 
@@ -115,3 +115,14 @@ def test_the_review_queue_by_heat_walks_the_queue_index(admin_client, order):
     response = admin_client.get(reverse(CHANGELIST), {"o": order} if order else {})
     queryset = response.context["cl"].queryset
     assert walks("article_queue_idx", queryset[:50])
+
+
+def test_the_partial_foreign_key_indexes_serve_their_lookups(django_user_model):
+    """Indexed only where set (migration 0020), yet read by the queries that need them:
+    a deleted account's decisions, the links citing some articles."""
+    editor = django_user_model.objects.create(username="editor")
+    article = make_article(moderated_by=editor)
+    decisions = Article.objects.filter(moderated_by__in=[editor.pk]).order_by()
+    citing = RelatedLink.objects.filter(target__in=[article.pk]).order_by()
+    assert walks("article_moderator_idx", decisions)
+    assert walks("relatedlink_target_idx", citing)
