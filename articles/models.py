@@ -480,6 +480,11 @@ class StoryBacklog(models.Model):
     article = models.OneToOneField(
         Article, on_delete=models.CASCADE, primary_key=True, related_name="+"
     )
+    version = models.PositiveIntegerField(
+        db_default=0,
+        help_text="One more each time a chunk writes the article again before its "
+        "clustering: that clustering may have read the older text, so it leaves the row.",
+    )
 
     class Meta:
         verbose_name = "article waiting for clustering"

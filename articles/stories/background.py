@@ -52,22 +52,38 @@ def background_clustering():
 
 
 def add_to_backlog(ids):
-    """In the chunk's transaction: its articles ``ids`` wait for their clustering
-    (unless they already do, from an earlier chunk)."""
+    """In the chunk's transaction: its articles ``ids`` wait for their clustering. One
+    that waits already, from an earlier chunk, gets a new ``version``: the earlier
+    chunk's clustering, which may be reading it now, then leaves it for this one's."""
     table = connection.ops.quote_name(StoryBacklog._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (article_id) SELECT unnest(%s::bigint[]) ON CONFLICT DO NOTHING",
+            f"INSERT INTO {table} (article_id, version) SELECT unnest(%s::bigint[]), 0"
+            f" ON CONFLICT (article_id) DO UPDATE SET version = {table}.version + 1",
             [sorted(ids)],
         )
 
 
 def cluster_committed(ids):
     """Cluster the committed articles ``ids`` and take them off the backlog, in one
-    transaction."""
+    transaction: each as it was queued when the clustering began. A chunk that writes
+    one of them again meanwhile queues it anew (``add_to_backlog``), and it stays queued
+    for that chunk's clustering, or, if the import stops first, for the next import's."""
+    table = connection.ops.quote_name(StoryBacklog._meta.db_table)
     with transaction.atomic():
+        queued = list(
+            StoryBacklog.objects.filter(article_id__in=ids).values_list("article_id", "version")
+        )
         cluster_articles(ids)
-        StoryBacklog.objects.filter(article_id__in=ids).delete()
+        # The DELETE waits for a chunk that queued one again and has not committed yet,
+        # then sees its version and keeps the row.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {table} USING unnest(%s::bigint[], %s::bigint[])"
+                f" AS taken (article_id, version) WHERE {table}.article_id = taken.article_id"
+                f" AND {table}.version = taken.version",
+                [[pk for pk, _ in queued], [version for _, version in queued]],
+            )
 
 
 def cluster_backlog():
