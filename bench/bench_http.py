@@ -91,6 +91,8 @@ def pages(sample):
         ("front page, sort=quality", "/?sort=quality"),
         ("front page, topic filter", f"/?topic={sample['topic']}"),
         ("front page, publisher filter", f"/?publisher={sample['provider']}"),
+        ("publisher filter, sort=heat", f"/?publisher={sample['provider']}&sort=heat"),
+        ("publisher filter, sort=quality", f"/?publisher={sample['provider']}&sort=quality"),
         ("search, two least common words", f"/?q={quote_plus(sample['rare'])}"),
         ("search, no match", "/?q=zzxqvnomatch"),
         ("article page", sample["article"]),
