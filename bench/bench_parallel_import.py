@@ -9,8 +9,10 @@ databases on:
    40 topics) in a temporary folder.
 2. Creates two fresh databases, ``<prefix>_one`` and ``<prefix>_many``, and migrates them.
 3. Imports the folder with one ``manage.py import_seeds`` into the first, then with
-   ``--processes`` of them at once, on as many contiguous shards of the sorted file list,
-   into the second (``--overlap`` files more in each shard, imported twice).
+   ``--processes`` of them at once into the second, each ``import_seeds FOLDER --shard
+   K/N`` as the README splits an import (with ``--overlap``, on contiguous shards of the
+   sorted file list given as files, each with that many files of the next shard, so
+   imported twice).
 4. Prints wall-clock time, files per second, the CPU time of the import processes and of
    the PostgreSQL backends serving them (sampled from ``/proc`` every 0.1 s, so a local
    server readable by this user only), and the ratio of throughputs (target >= 1.6 for
@@ -145,8 +147,8 @@ class BackendCpu(threading.Thread):
 
 
 def timed_imports(url, shards, server, database):
-    """Run one ``import_seeds`` per shard at once; (wall s, import cpu s, server cpu s,
-    outputs)."""
+    """Run one ``import_seeds`` per shard (its arguments) at once; (wall s, import cpu s,
+    server cpu s, outputs)."""
     sampler = BackendCpu(server_url(server, "postgres"), database)
     sampler.start()
     cpu, start = children_cpu(), time.perf_counter()
@@ -206,7 +208,12 @@ def main():
             seeds, args.files, seed=args.seed, publishers=max(1, args.files // 20), topics=40
         )
         print(f"generated {len(paths)} files in {time.perf_counter() - start:.1f}s")
-        shards = shards_of(sorted(paths), args.processes, args.overlap)
+        if args.overlap:
+            shards = shards_of(sorted(paths), args.processes, args.overlap)
+        else:
+            shards = [
+                [seeds, "--shard", f"{k}/{args.processes}"] for k in range(1, args.processes + 1)
+            ]
         ratios, failed = [], False
         for round_ in range(1, args.repeat + 1):
             for key, name in names.items():

@@ -1,8 +1,10 @@
 """Finding seed files, reading them within the size limit and hashing their bytes.
 
-``find_seed_files(paths, skipped)`` lists the files to import; ``read_seed_files(paths,
-...)`` reads a chunk of them into ``SeedFile``s, reporting each unreadable or oversized
-file as a ``Failure`` without reading more of it than the limit.
+``find_seed_files(paths, skipped)`` lists the files to import; ``shard_of(files, k, n)``
+takes the k-th of n slices of that list, for one import split across processes or
+machines; ``read_seed_files(paths, ...)`` reads a chunk of them into ``SeedFile``s,
+reporting each unreadable or oversized file as a ``Failure`` without reading more of it
+than the limit.
 
 What is imported, and what is skipped with a line (a ``SeedWarning`` in ``skipped``):
 
@@ -94,6 +96,15 @@ def find_seed_files(paths, skipped=None) -> list[Path]:
                 seen.add(key)
                 found.append(candidate)
     return found
+
+
+def shard_of(files, k, n):
+    """The ``k``-th (from 1) of ``n`` contiguous slices of ``files``, their sizes within
+    one of each other. The n shards of one list hold each file exactly once: the same
+    PATHs over the same files give every process or machine the same list to slice."""
+    if not 1 <= k <= n:
+        raise ValueError(f"shard {k} of {n}: K must be from 1 to N")
+    return files[len(files) * (k - 1) // n : len(files) * k // n]
 
 
 def _walk(root, skipped):

@@ -61,7 +61,7 @@ from articles.models import Article, ImportRun
 from articles.pagecache import content_changed
 from articles.stories.background import ClusteringWorker, background_clustering, cluster_backlog
 
-from .discovery import find_seed_files, read_seed_files
+from .discovery import find_seed_files, read_seed_files, shard_of
 from .lookups import Publishers, Topics
 from .records import Limits, SeedError, load_seed
 from .runs import Failure, ImportResult, SeedWarning, path_text, record_run, safe_text
@@ -94,6 +94,7 @@ def import_seeds(
     chunk_size=CHUNK_SIZE,
     should_stop=None,
     restore_decisions=False,
+    shard=None,
 ) -> ImportResult:
     """Import seed files and folders; record the run as an ``ImportRun`` unless dry.
 
@@ -103,13 +104,18 @@ def import_seeds(
 
     ``progress(done, total)`` is called after each chunk, ``should_stop()`` before each.
     A dry run checks every file as the module says and writes nothing at all, not even
-    an ``ImportRun``. Raises ``SeedPathError`` for a path that does not exist, and
-    ``DatabaseUnavailable`` only if even the run cannot be recorded.
+    an ``ImportRun``. ``shard=(k, n)`` imports only the k-th of n slices of the files
+    found (``discovery.shard_of``); what the search skipped is reported by shard 1 alone.
+    Raises ``SeedPathError`` for a path that does not exist, and ``DatabaseUnavailable``
+    only if even the run cannot be recorded.
     """
     started_at = timezone.now()
     clock = time.perf_counter()
     result = ImportResult(dry_run=dry_run)
-    files = find_seed_files(paths, result.skipped)
+    if shard is None:
+        files = find_seed_files(paths, result.skipped)
+    else:
+        files = shard_of(find_seed_files(paths, result.skipped if shard[0] == 1 else []), *shard)
     result.files_seen = len(files)
     with (
         _cycle_collector_paused(),

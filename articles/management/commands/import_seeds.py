@@ -1,5 +1,8 @@
 """``manage.py import_seeds PATH [PATH ...]``: the command line of ``articles.seedfiles``.
 
+``--shard K/N`` imports the K-th of N slices of the files found, so that N processes or
+machines given the same PATHs over the same files share one import between them.
+
 SIGINT and SIGTERM stop the run between chunks (a second one at once, rolling back the
 chunk being written); the run is recorded as interrupted, one line says where it stopped,
 and the command exits with 130 (SIGINT) or 143 (SIGTERM), with no traceback. A database
@@ -7,6 +10,8 @@ lost for good is one line and exit status 1. Every line is one line: names and m
 are escaped (``seedfiles.runs.safe_text``).
 """
 
+import argparse
+import re
 import signal
 import sys
 import threading
@@ -20,6 +25,16 @@ from articles.seedfiles.importer import DatabaseUnavailable, RunInterrupted
 from articles.seedfiles.runs import safe_text
 
 STOP_SIGNALS = {signal.SIGINT: "SIGINT", signal.SIGTERM: "SIGTERM"}
+
+
+def shard_spec(value):
+    """``--shard``'s ``K/N``, as ``(k, n)`` with 1 <= k <= n."""
+    match = re.fullmatch(r"([0-9]+)/([0-9]+)", value.strip())
+    if not match or not 1 <= int(match[1]) <= int(match[2]):
+        raise argparse.ArgumentTypeError(
+            f"{value!r} is not K/N: two whole numbers with 1 <= K <= N, such as 2/4"
+        )
+    return int(match[1]), int(match[2])
 
 
 class ProgressBar:
@@ -73,8 +88,16 @@ class Command(BaseCommand):
             help="Restore the editor decisions a Newsroom export records (newsroomStatus, "
             "newsroomPublishAt, newsroomModeratedAt); without it they are ignored.",
         )
+        parser.add_argument(
+            "--shard",
+            type=shard_spec,
+            metavar="K/N",
+            help="Import only the K-th of N equal slices of the files found, to split one "
+            "import across N processes or machines: give each the same PATHs and one K "
+            "from 1 to N.",
+        )
 
-    def handle(self, *args, paths, dry_run, restore_decisions, verbosity, **options):
+    def handle(self, *args, paths, dry_run, restore_decisions, shard, verbosity, **options):
         bar = None
         if verbosity >= 1 and self.stdout.isatty():
             bar = ProgressBar(self.stdout)
@@ -85,7 +108,9 @@ class Command(BaseCommand):
                     paths,
                     dry_run=dry_run,
                     restore_decisions=restore_decisions,
-                    source="import_seeds command",
+                    shard=shard,
+                    source="import_seeds command"
+                    + (f", shard {shard[0]}/{shard[1]}" if shard else ""),
                     progress=self._progress(bar),
                     should_stop=lambda: self.stop_signal is not None,
                 )

@@ -95,7 +95,7 @@ def database_url():
     return f"postgres://{user}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def start_import(paths):
+def start_import(arguments):
     env = {
         **os.environ,
         "DATABASE_URL": database_url(),
@@ -103,7 +103,7 @@ def start_import(paths):
         "DEBUG": "false",
     }
     return subprocess.Popen(
-        [sys.executable, "manage.py", "import_seeds", *map(str, paths)],
+        [sys.executable, "manage.py", "import_seeds", *map(str, arguments)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -229,6 +229,23 @@ def test_overlapping_shards(seed_paths):
     # Links to an article another process created at the same time point at it.
     cited = RelatedLink.objects.filter(url__startswith="https://example-news.com/news/")
     assert cited.count() == FILES and not cited.filter(target=None).exists()
+    concurrent = snapshot()
+    assert concurrent == single_process_snapshot(seed_paths)
+
+
+def test_the_shards_of_one_folder_end_like_one_import(seed_paths):
+    """``import_seeds FOLDER --shard K/2``, as the README splits an import."""
+    folder = seed_paths[0].parent
+
+    outcomes = run_together([folder, "--shard", "1/2"], [folder, "--shard", "2/2"])
+
+    assert_clean(outcomes)
+    runs = list(ImportRun.objects.order_by("source"))
+    assert_ran_at_once(runs)
+    assert [(run.source, run.files_seen, run.created) for run in runs] == [
+        ("import_seeds command, shard 1/2", FILES // 2, FILES // 2),
+        ("import_seeds command, shard 2/2", FILES // 2, FILES // 2),
+    ]
     concurrent = snapshot()
     assert concurrent == single_process_snapshot(seed_paths)
 
