@@ -38,6 +38,7 @@ restore is a ``StatusChange`` dated when the decision was taken.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
@@ -623,19 +624,48 @@ def analyze(models, vacuum=False):
     ``vacuum`` (PostgreSQL, outside a transaction): ``VACUUM (ANALYZE)``, which also
     marks the pages just written all-visible, so counting and sorting off an index need
     not visit the table (the review queue's bounded count of 10,000 pending articles:
-    6.1 ms before, 1.3 ms after), whether or not autovacuum has caught up yet.
+    6.1 ms before, 1.3 ms after), whether or not autovacuum has caught up yet. The
+    related links, the largest table, are vacuumed on a second connection beside the
+    others: this is the run's last step, with nothing else left for the server to do.
     """
     quote = connection.ops.quote_name
     tables = [quote(model._meta.db_table) for model in models]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            vacuum = vacuum and not connection.in_atomic_block
-            cursor.execute(("VACUUM (ANALYZE) " if vacuum else "ANALYZE ") + ", ".join(tables))
+            if vacuum and not connection.in_atomic_block:
+                _vacuum_side_by_side(tables, quote(RelatedLink._meta.db_table))
+            else:
+                cursor.execute("ANALYZE " + ", ".join(tables))
         elif connection.vendor == "sqlite":
             # A sample of each index is enough for the planner and keeps ANALYZE quick.
             cursor.execute("PRAGMA analysis_limit = 1000")
             for table in tables:
                 cursor.execute(f"ANALYZE {table}")
+
+
+def _vacuum_side_by_side(tables, largest):
+    """``VACUUM (ANALYZE)`` of ``tables``: ``largest`` on a connection of its own, in a
+    thread, the others on this one, at the same time (at 12,000 articles the related
+    links took 0.44 s and the seven others 0.49 s)."""
+
+    def vacuum(names):
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM (ANALYZE) " + ", ".join(names))
+
+    def vacuum_on_own_connection(names):
+        try:
+            vacuum(names)
+        finally:
+            connection.close()  # this thread's own
+
+    others = [table for table in tables if table != largest]
+    if len(others) == len(tables) or not others:
+        vacuum(tables)
+        return
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        side = pool.submit(vacuum_on_own_connection, [largest])
+        vacuum(others)
+        side.result()
 
 
 def _clear_related(updated_ids):

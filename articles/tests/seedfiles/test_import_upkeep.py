@@ -2,9 +2,10 @@
 entries refreshed before a retry, links to articles another process created meanwhile."""
 
 import threading
+import time
 
 import pytest
-from django.db import connection, connections
+from django.db import DatabaseError, connection, connections
 
 from articles.merging import merge_providers
 from articles.models import Article, RelatedLink
@@ -26,6 +27,25 @@ def write_folder(directory, count, start=0):
     ]
 
 
+def tables_vacuumed_since(moment, timeout=10):
+    """The tables of ``writer.ANALYZED_MODELS`` vacuumed and analyzed since ``moment``,
+    as the server's counters say once every backend has reported (within ``timeout``)."""
+    tables = {model._meta.db_table for model in writer.ANALYZED_MODELS}
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while True:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT relname FROM pg_stat_user_tables WHERE relname = ANY(%s)"
+                " AND last_vacuum >= %s AND last_analyze >= %s",
+                [sorted(tables), moment, moment],
+            )
+            done = {name for (name,) in cursor.fetchall()}
+            if done == tables or time.monotonic() > deadline:
+                return done
+            time.sleep(0.05)
+
+
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
 def test_a_large_import_leaves_postgresql_statistics(tmp_path):
@@ -37,15 +57,49 @@ def test_a_large_import_leaves_postgresql_statistics(tmp_path):
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
-            "SELECT s.last_analyze, s.last_vacuum, c.reltuples FROM pg_stat_user_tables AS s"
-            " JOIN pg_class AS c ON c.oid = s.relid WHERE s.relname = %s",
-            [Article._meta.db_table],
+            "SELECT reltuples FROM pg_class WHERE relname = %s", [Article._meta.db_table]
         )
-        last_analyze, last_vacuum, reltuples = cursor.fetchone()
-    assert last_analyze is not None and last_analyze >= before
-    # Vacuumed too: its pages are all-visible, so index-only scans need not read them.
-    assert last_vacuum is not None and last_vacuum >= before
-    assert reltuples == 3
+        assert cursor.fetchone()[0] == 3
+    # Vacuumed too: their pages are all-visible, so index-only scans need not read them.
+    assert tables_vacuumed_since(before) == {m._meta.db_table for m in writer.ANALYZED_MODELS}
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_the_related_links_are_vacuumed_beside_the_other_tables():
+    """While another session keeps the related links from being vacuumed, the other
+    tables' VACUUM is done already: the two run at once, on two connections."""
+    links = RelatedLink._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT now()")
+        before = cursor.fetchone()[0]
+    with other_connection() as blocker:
+        blocker.execute("BEGIN")
+        # The lock VACUUM takes, held: the links' VACUUM waits for it.
+        blocker.execute(f"LOCK TABLE {links} IN SHARE UPDATE EXCLUSIVE MODE")
+        finished = threading.Event()
+        failures = []
+
+        def vacuum():
+            try:
+                writer.analyze(writer.ANALYZED_MODELS, vacuum=True)
+            except DatabaseError as exc:  # reported below
+                failures.append(exc)
+            finally:
+                finished.set()
+                connections.close_all()
+
+        thread = threading.Thread(target=vacuum)
+        thread.start()
+        try:
+            others = tables_vacuumed_since(before) - {links}
+            assert not finished.is_set()
+        finally:
+            blocker.execute("ROLLBACK")
+        thread.join(timeout=60)
+    assert failures == []
+    assert others == {m._meta.db_table for m in writer.ANALYZED_MODELS} - {links}
+    assert links in tables_vacuumed_since(before)
 
 
 @sqlite_only
