@@ -22,6 +22,9 @@ MAX_PROVIDER_NAME = 200
 MAX_DOMAIN = 253
 MAX_TOPIC = 100
 MAX_INT = 2**31 - 1
+# No news record is older; before it, time zones' local mean times and the stories'
+# date windows run into datetime's year 1 (an OverflowError in a page or a clustering).
+EARLIEST_DATE = datetime(1900, 1, 1, tzinfo=UTC)
 INT_RE = re.compile(r"^[+-]?\d+$")
 
 
@@ -79,12 +82,15 @@ def timestamp(value, what, *, required=False):
     if not isinstance(value, datetime):
         raise ValueError(f"{what} is not a date: {value!r:.60}")
     if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
+        value = value.replace(tzinfo=UTC)
     try:
-        return value.astimezone(UTC)
+        value = value.astimezone(UTC)
     except OverflowError:
         # 9999-12-31T23:59:59-05:00 is a valid date whose UTC time is past year 9999.
         raise ValueError(f"{what} is out of range: {value.isoformat()}") from None
+    if value < EARLIEST_DATE:
+        raise ValueError(f"{what} {value.isoformat()} is before {EARLIEST_DATE.year}")
+    return value
 
 
 def url(value, what, *, required=False):

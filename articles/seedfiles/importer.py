@@ -206,6 +206,10 @@ CLUSTERING_FAILED = (
     "grouping the articles of %d chunks into stories failed (the log says why); they "
     "wait for the next import, or for manage.py cluster_stories"
 )
+BACKLOG_FAILED = (
+    "grouping %d chunks that earlier imports left unclustered failed again (the log says "
+    "why); they stay for the next import, or for manage.py cluster_stories"
+)
 IGNORED_DECISION = (
     "carries Newsroom's decision keys (newsroomStatus): ignored; to restore an export's "
     "decisions, import it with --restore-decisions"
@@ -336,7 +340,8 @@ class SeedImporter:
             if not self.dry_run:
                 self._cleanup.enter_context(import_running())
             if not self.dry_run and background_clustering():
-                cluster_backlog()
+                if failed := cluster_backlog():
+                    self.result.warnings.append(SeedWarning("(stories)", BACKLOG_FAILED % failed))
                 self.writer.clusterer = ClusteringWorker()
                 self._cleanup.callback(self.stop_clustering)
             self.started_writing = True

@@ -87,11 +87,19 @@ def cluster_committed(ids):
 
 
 def cluster_backlog():
-    """Cluster what earlier imports left in the backlog; how many articles."""
+    """Cluster what earlier imports left in the backlog, ``BACKLOG_CHUNK`` articles at a
+    time; how many chunks failed. A failed chunk is logged and stays in the backlog:
+    articles that cannot be clustered must not stop every import after them."""
     ids = sorted(StoryBacklog.objects.values_list("article_id", flat=True))
+    failed = 0
     for start in range(0, len(ids), BACKLOG_CHUNK):
-        cluster_committed(ids[start : start + BACKLOG_CHUNK])
-    return len(ids)
+        chunk = ids[start : start + BACKLOG_CHUNK]
+        try:
+            cluster_committed(chunk)
+        except Exception:
+            logger.exception("clustering %d backlog articles failed; left there", len(chunk))
+            failed += 1
+    return failed
 
 
 class ClusteringWorker:

@@ -67,6 +67,13 @@ BAD_FILES = [
         "publishedDateTime is out of range",
         5,
     ),
+    # Stored, it broke the stories' date window and every page showing it (OverflowError).
+    (
+        "date in year 1",
+        seed_record(2, publishedDateTime=Raw("0001-01-01T00:00:00Z")),
+        "publishedDateTime 0001-01-01T00:00:00+00:00 is before 1900",
+        5,
+    ),
     ("mixed spellings", seed_record(2, ampUrl="https://a.example/amp"), "mixes webUrl", None),
     ("date not a date", seed_record(2, publishedDateTime="last Tuesday"), "not a date", 5),
     ("date a number", seed_record(2, publishedDateTime=2020), "not a date", 5),

@@ -213,6 +213,17 @@ def test_invalid_related_items_are_dropped_with_a_warning(tmp_path):
     assert all(w.file == str(path) for w in result.warnings)
 
 
+def test_a_related_item_dated_before_1900_is_dropped_with_a_warning(tmp_path):
+    record = seed_record(15, related=2)
+    record["related"][0]["publishedDateTime"] = "0001-01-01T00:00:00Z"
+    result, _ = import_one(tmp_path, record)
+    assert result.failed == 0
+    assert Article.objects.get().related_links.count() == 1
+    assert [w.message for w in result.warnings] == [
+        "related item 1 publishedDateTime 0001-01-01T00:00:00+00:00 is before 1900, dropped"
+    ]
+
+
 def test_an_image_with_an_unsafe_url_is_dropped(tmp_path):
     record = seed_record(15)
     record["images"].append({"url": "javascript:alert(1)", "width": 1, "height": 1, "title": "x"})

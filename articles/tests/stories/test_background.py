@@ -106,6 +106,24 @@ def test_articles_whose_clustering_failed_wait_for_the_next_import(tmp_path, mon
     assert not StoryBacklog.objects.exists()
 
 
+def test_a_backlog_that_fails_again_does_not_stop_the_next_imports(tmp_path, monkeypatch):
+    """Articles that cannot be clustered (a bug, bad data) used to fail every import
+    after them, before it wrote anything: the backlog is clustered first."""
+    monkeypatch.setattr(background, "cluster_articles", lambda ids: 1 / 0)
+    import_records(tmp_path, *records()[:2])
+    assert StoryBacklog.objects.count() == 2
+
+    result = import_records(tmp_path, records()[6])  # still failing for those two
+
+    assert Article.objects.count() == 3
+    assert [w.file for w in result.warnings] == ["(stories)", "(stories)"]
+    assert "earlier imports left unclustered failed again" in result.warnings[0].message
+    assert StoryBacklog.objects.count() == 3  # the new article's clustering failed too
+    monkeypatch.undo()
+    import_records(tmp_path, records()[4])
+    assert stories() == [[1, 2]] and not StoryBacklog.objects.exists()
+
+
 def test_cluster_stories_clusters_what_imports_left(tmp_path, monkeypatch):
     monkeypatch.setattr(background, "cluster_articles", lambda ids: 1 / 0)
     import_records(tmp_path, *records()[:2])
