@@ -71,6 +71,9 @@ def find_seed_files(paths, skipped=None) -> list[Path]:
     skipped = [] if skipped is None else skipped
     found, seen = [], set()
     for raw in paths:
+        if not os.fspath(raw):
+            # Path("") is the current folder: an unset "$DIR" would import all below it.
+            raise SeedPathError("an empty path: name a seed file or folder")
         path = Path(raw)
         try:
             mode = path.stat().st_mode
@@ -115,7 +118,7 @@ def _walk(root, skipped):
     def unreadable(exc):
         skipped.append(SeedWarning(path_text(exc.filename), f"cannot list it: {exc.strerror}"))
 
-    for folder, dirnames, filenames in os.walk(root, onerror=unreadable):
+    for folder, dirnames, filenames in _listings(root, unreadable):
         for name in dirnames:
             if os.path.islink(os.path.join(folder, name)):
                 path = Path(folder, name)
@@ -129,6 +132,33 @@ def _walk(root, skipped):
                 else:
                     files.append(path)
     return sorted(files)
+
+
+def _listings(root, onerror):
+    """What ``os.walk(root, onerror=onerror)`` yields, in another order, without its
+    recursion: Python 3.11's walk recurses once a folder level, and a tree about 1,000
+    folders deep raised ``RecursionError``. Symlinked folders are listed, not entered."""
+    stack = [os.fspath(root)]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        dirnames, filenames = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            (dirnames if is_dir else filenames).append(entry.name)
+        yield folder, dirnames, filenames
+        for name in dirnames:
+            path = os.path.join(folder, name)
+            if not os.path.islink(path):
+                stack.append(path)
 
 
 def _refusal(path, inside):

@@ -361,6 +361,10 @@ def _top_level(record, url_key, limits, warnings):
         url = canonical_url(source_url)
     except ValueError as exc:  # e.g. a port out of range
         raise SeedError(f"{url_key} is not a usable URL: {exc}", path=(url_key,)) from None
+    try:
+        url = _fits(url, url_key)
+    except ValueError as exc:
+        raise SeedError(str(exc), path=(url_key,)) from None
     published_at = _field(record, "publishedDateTime", checks.timestamp, required=True)
     published_at = _not_future(published_at, "publishedDateTime", limits, warnings)
     quality = _field(record, "quality", checks.integer)
@@ -515,6 +519,14 @@ def _related_items(record, own_url, limits, warnings):
     return related
 
 
+def _fits(url, what):
+    """A canonical URL, which may be longer than the URL as given (``http`` becomes
+    ``https``, a query is encoded again), checked against the column."""
+    if len(url) > MAX_URL:
+        raise ValueError(f"{what} is {len(url)} characters once normalised, over {MAX_URL}")
+    return url
+
+
 def _related(item, number, limits, warnings):
     what = f"related item {number}"
     if not isinstance(item, dict):
@@ -540,7 +552,7 @@ def _related(item, number, limits, warnings):
         excerpt = checks.text(item.get("excerpt"), f"{what} excerpt")
         published_at = checks.timestamp(item.get("publishedDateTime"), f"{what} publishedDateTime")
         return SeedRelated(
-            url=canonical_url(source_url),
+            url=_fits(canonical_url(source_url), f"{what} {url_key}"),
             source_url=source_url,
             title=_cut_text(title, MAX_TITLE, f"{what} title", "the title column", warnings),
             excerpt=_cut_text(

@@ -4,6 +4,8 @@ prints or stores is one safe line; symlinks and special files follow one rule.""
 import io
 import os
 import signal
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -169,6 +171,34 @@ def test_paths_named_on_the_command_line(tmp_path):
         find_seed_files([tmp_path / "gone"])
     with pytest.raises(SeedPathError, match=r"no such file or folder: .*new\\nline"):
         find_seed_files([tmp_path / "new\nline"])
+
+
+def test_an_empty_path_is_refused_not_taken_for_the_current_folder(tmp_path, monkeypatch):
+    from articles.seedfiles import SeedPathError
+
+    write_seed(tmp_path, "a.txt", seed_record(1))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SeedPathError, match="an empty path"):
+        find_seed_files([""])
+    assert find_seed_files(["."]) == [Path("a.txt")]
+
+
+def test_a_folder_nested_deeper_than_the_recursion_limit_is_searched(tmp_path):
+    """Python 3.11's ``os.walk`` recursed once a level: about 1,000 levels raised
+    ``RecursionError``. A lower limit here keeps the tree small enough to clean up."""
+    deepest = tmp_path
+    for _ in range(400):
+        deepest = deepest / "d"
+        deepest.mkdir()
+    seed = write_seed(deepest, "deep.txt", seed_record(1))
+    write_seed(tmp_path / "d", "shallow.txt", seed_record(2))
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(300)
+    try:
+        found = find_seed_files([tmp_path])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert found == sorted([seed, tmp_path / "d" / "shallow.txt"])
 
 
 @pytest.mark.django_db

@@ -53,6 +53,20 @@ BAD_FILES = [
     ("javascript amp url", seed_record(2, ampWebUrl="JavaScript:alert(1)"), "ampWebUrl", 7),
     ("port out of range", seed_record(2, webUrl="https://a.example:99999/x"), "usable URL", 6),
     ("relative url", seed_record(2, webUrl="/news/1"), "not an http(s) URL", 6),
+    # 2,000 characters as given, longer as stored: PostgreSQL refused the file, SQLite
+    # stored it whole.
+    (
+        "url long once https",
+        seed_record(2, webUrl="http://example.com/" + "a" * 1981),
+        "webUrl is 2001 characters once normalised, over 2000",
+        6,
+    ),
+    (
+        "url long once encoded",
+        seed_record(2, webUrl="https://example.com/q?x=" + "é" * 1000),
+        "webUrl is 6024 characters once normalised, over 2000",
+        6,
+    ),
     # SQLite stored the NUL; PostgreSQL refused the whole file with a database error.
     ("nul in url", seed_record(2, webUrl=Raw('"https://a.example/x\\0y"')), "NUL", 6),
     (

@@ -213,6 +213,17 @@ def test_invalid_related_items_are_dropped_with_a_warning(tmp_path):
     assert all(w.file == str(path) for w in result.warnings)
 
 
+def test_a_related_url_too_long_once_normalised_is_dropped_with_a_warning(tmp_path):
+    record = seed_record(16, related=2)
+    record["related"][1]["webUrl"] = "http://example.com/" + "a" * 1981
+    result, _ = import_one(tmp_path, record)
+    assert result.failed == 0
+    assert Article.objects.get().related_links.count() == 1
+    assert [w.message for w in result.warnings] == [
+        "related item 2 webUrl is 2001 characters once normalised, over 2000, dropped"
+    ]
+
+
 def test_a_related_item_dated_before_1900_is_dropped_with_a_warning(tmp_path):
     record = seed_record(15, related=2)
     record["related"][0]["publishedDateTime"] = "0001-01-01T00:00:00Z"
