@@ -10,6 +10,13 @@ same question:
 - a term is the run of its *tokens*: letters and digits, everything else a separator,
   so ``Europe’s``, ``Europe's`` and ``"Europe s"`` are all the phrase *europe s*, and
   ``ft.com`` is *ft com*; tokens match whole (no prefixes), case and accents folded;
+- folded means ``search_tokens()``: PostgreSQL's ``unaccent`` rules (``Ø`` is *o*, ``ß``
+  *ss*, ``ﬁ`` *fi*, ``Ё`` *е*), lower case, and every character that is not a letter or
+  a decimal digit a separator (``①`` is punctuation). PostgreSQL folds the text it
+  indexes so with ``articles_search_text()``; SQLite's FTS5 index holds the text as
+  this function folds it, from the copy of those rules in ``articles/unaccent.rules``
+  (PostgreSQL 15's ``contrib/unaccent``, under the PostgreSQL License), so both
+  databases hold the same words. Changing the rules means rebuilding both indexes;
 - results come best first (a title match weighs more than an excerpt match), then
   newest first.
 
@@ -20,8 +27,9 @@ of its tokens, or a ``phraseto_tsquery`` of them.
 import importlib
 import re
 import unicodedata
-from functools import reduce
+from functools import cache, reduce
 from operator import and_
+from pathlib import Path
 
 from django.db import connections
 from django.db.models import BooleanField, Expression, F, Func, Value
@@ -41,23 +49,26 @@ MAX_QUERY_CHARS = 1000
 TITLE_WEIGHT, EXCERPT_WEIGHT = 1.0, 0.4
 
 FTS_TABLE = "articles_article_fts"
+# PostgreSQL indexes no word longer than this (in UTF-8): a query term holding one
+# could never match there, so it matches nothing on either database.
+MAX_WORD_BYTES = 2047
+# Runs of letters and digits of every kind, combining marks excluded (re's \w).
 TOKEN_RE = re.compile(r"[^\W_]+")
 TERM_RE = re.compile(r'"([^"]*)"?|([^\s"]+)')
 QUOTES = str.maketrans(dict.fromkeys("“”„«»", '"'))
 
 
 def search_terms(query):
-    """The distinct terms of ``query``, in order, each a tuple of tokens as typed.
+    """The distinct terms of ``query``, in order, each a tuple of folded tokens.
 
-    ``'Grand "École d’été" grand'`` gives ``[("Grand",), ("École", "d", "été")]``.
+    ``'Grand "École d’été" grand'`` gives ``[("grand",), ("ecole", "d", "ete")]``.
     """
     text = unicodedata.normalize("NFC", (query or "")[:MAX_QUERY_CHARS]).translate(QUOTES)
     terms, seen = [], set()
     for phrase, word in TERM_RE.findall(text):
-        tokens = tuple(TOKEN_RE.findall(phrase or word))[:MAX_PHRASE_TOKENS]
-        key = tuple(map(fold, tokens))
-        if tokens and key not in seen:
-            seen.add(key)
+        tokens = tuple(search_tokens(phrase or word))[:MAX_PHRASE_TOKENS]
+        if tokens and tokens not in seen:
+            seen.add(tokens)
             terms.append(tokens)
     return terms[:MAX_WORDS]
 
@@ -67,10 +78,58 @@ def search_words(query):
     return [" ".join(tokens) for tokens in search_terms(query)]
 
 
-def fold(token):
-    """``token`` without case or accents, for comparing words in Python (highlighting)."""
-    decomposed = unicodedata.normalize("NFKD", token.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+@cache
+def _unaccent():
+    """``articles/unaccent.rules`` as a ``str.translate`` table: one character a line,
+    a tab, what it becomes (nothing, for a combining mark)."""
+    table = {}
+    rules = Path(__file__).with_name("unaccent.rules").read_text(encoding="utf-8")
+    for line in rules.splitlines():
+        source, _, target = line.partition("\t")
+        if source:
+            table[ord(source)] = target
+    return table
+
+
+def _is_word_character(character):
+    # What PostgreSQL's [[:alnum:]] is under ICU (u_isalnum): letters and decimal digits.
+    category = unicodedata.category(character)
+    return category[0] == "L" or category == "Nd"
+
+
+def search_tokens(text):
+    """The words of ``text`` as the search indexes and compares them (the module says
+    how): ``"Ørsted’s ①ﬁnal"`` gives ``["orsted", "s", "final"]``."""
+    folded = (text or "").translate(_unaccent()).lower()
+    tokens = []
+    for run in TOKEN_RE.findall(folded):
+        if run.isascii() or all(map(_is_word_character, run)):
+            tokens.append(run)
+            continue
+        word = ""
+        for character in run:  # a run holding other numbers (①, Ⅻ) splits at them
+            if _is_word_character(character):
+                word += character
+            elif word:
+                tokens.append(word)
+                word = ""
+        if word:
+            tokens.append(word)
+    return tokens
+
+
+def search_text(text):
+    """``text`` folded to its words, space-separated: what SQLite's index holds (its
+    triggers call it as ``newsroom_search_text()``). ``None`` stays ``None``."""
+    return None if text is None else " ".join(search_tokens(text))
+
+
+def register_sqlite_function(sender, connection, **kwargs):
+    """``connection_created``: give a SQLite connection ``newsroom_search_text()``."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "newsroom_search_text", 1, search_text, deterministic=True
+        )
 
 
 def search_articles(queryset, query):
@@ -84,7 +143,7 @@ def search_articles(queryset, query):
     if not (query or "").strip():
         return queryset
     terms = search_terms(query)
-    if not terms:
+    if not terms or any(len(t.encode()) > MAX_WORD_BYTES for term in terms for t in term):
         return queryset.none()
     if connections[queryset.db].vendor == "postgresql":
         queryset = _search_postgresql(queryset, terms)
@@ -204,7 +263,7 @@ def restore_sqlite_triggers(using="default", **kwargs):
     connection = connections[using]
     if connection.vendor != "sqlite":
         return False
-    migration = importlib.import_module("articles.migrations.0005_full_text_search")
+    migration = importlib.import_module("articles.migrations.0022_search_folding")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger') AND name LIKE %s",
@@ -213,9 +272,8 @@ def restore_sqlite_triggers(using="default", **kwargs):
         present = {name for (name,) in cursor.fetchall()}
         if FTS_TABLE not in present or present >= set(migration.SQLITE_TRIGGERS):
             return False
-        for sql in migration.SQLITE_TRIGGERS.values():
+        for sql in [*migration.SQLITE_TRIGGERS.values(), *migration.SQLITE_REBUILD]:
             cursor.execute(sql)
-        cursor.execute(migration.SQLITE_REBUILD)
     return True
 
 
@@ -232,13 +290,19 @@ def highlight(text, query, max_words=None):
     """
     text = text or ""
     tokens = list(TOKEN_RE.finditer(text))
-    folded = [fold(match.group()) for match in tokens]
+    # The folded words, each with the run of the text it comes from (a run may give
+    # several, "①x" or "1℃", or none, a lone "①").
+    words, runs = [], []
+    for index, match in enumerate(tokens):
+        for word in search_tokens(match.group()):
+            words.append(word)
+            runs.append(index)
     marked = [False] * len(tokens)
-    for term in search_terms(query):
-        wanted = [fold(token) for token in term]
-        for start in range(len(tokens) - len(wanted) + 1):
-            if folded[start : start + len(wanted)] == wanted:
-                marked[start : start + len(wanted)] = [True] * len(wanted)
+    for wanted in search_terms(query):
+        for start in range(len(words) - len(wanted) + 1):
+            if tuple(words[start : start + len(wanted)]) == wanted:
+                for index in runs[start : start + len(wanted)]:
+                    marked[index] = True
 
     first, last = 0, len(tokens)
     if max_words and len(tokens) > max_words:
