@@ -15,7 +15,10 @@ def normalize_domain(value: str) -> str:
     """
     value = (value or "").strip().lower()
     if "//" in value:
-        value = urlsplit(value).hostname or ""
+        try:
+            value = urlsplit(value).hostname or ""
+        except ValueError:  # "http://[" is no URL: no domain either
+            return ""
     else:
         value = value.split("/", 1)[0].rsplit("@", 1)[-1]
         if value.count(":") == 1:

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone
 
 from articles.filters import ArticleFilter
@@ -47,6 +48,14 @@ def test_publisher_filter_by_domain():
     mine = make_article(provider=ft)
     make_article()
     assert filtered("publisher=ft.com") == [mine]
+
+
+@pytest.mark.parametrize("value", ["http://[", "http://%5B::1", "https://[::1", "//["])
+def test_a_publisher_that_is_no_url_is_a_form_error_not_a_500(client, value):
+    make_article()
+    response = client.get(reverse("articles:article_list"), {"publisher": value})
+    assert response.status_code == 200
+    assert "No publisher with published stories has that domain." in response.text
 
 
 def test_blocked_publisher_is_not_a_choice():

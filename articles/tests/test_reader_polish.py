@@ -44,6 +44,43 @@ def test_demo_host_images_are_served_from_static_files():
     assert image_src(DEMO_IMAGE_BASE) == ""
 
 
+MANIFEST_STORAGE = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+}
+
+
+def test_a_demo_image_the_manifest_lacks_is_not_shown_and_breaks_no_page(
+    client, settings, tmp_path
+):
+    """Production's manifest storage refuses a name it did not collect: a feed file
+    naming a demo picture that does not exist made every page showing it a 500."""
+    from django.contrib.staticfiles.finders import get_finders
+
+    # Every static file the site has, as collectstatic lists them (unhashed here).
+    names = {path for finder in get_finders() for path, _ in finder.list([])}
+    paths = {name: name for name in names if name != "demo-images/does-not-exist.webp"}
+    (tmp_path / "staticfiles.json").write_text(json.dumps({"paths": paths, "version": "1.1"}))
+    settings.STATIC_ROOT = tmp_path
+    settings.STORAGES = MANIFEST_STORAGE
+    article = make_article(title="Missing demo picture", images=1)
+    ArticleImage.objects.filter(article=article).update(url=f"{DEMO_IMAGE_BASE}does-not-exist.webp")
+    article.provider.logo_url = f"{DEMO_IMAGE_BASE}logos/nope-50x50.webp"
+    article.provider.save()
+
+    assert image_src(f"{DEMO_IMAGE_BASE}does-not-exist.webp") == ""
+    for url in (
+        reverse("articles:article_list"),
+        article.get_absolute_url(),
+        article.provider.get_absolute_url(),
+        reverse("articles:feed_rss"),
+        reverse("articles:feed_json"),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "does-not-exist" not in response.text and "nope-50x50" not in response.text
+
+
 def test_card_thumbnails_have_empty_alt_and_only_the_first_cards_load_at_once(client):
     for hours in range(6):
         make_article(images=1, published_at=timezone.now() - timedelta(hours=hours))
