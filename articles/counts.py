@@ -24,6 +24,7 @@ small cache entries.
 """
 
 import hashlib
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -58,15 +59,18 @@ def memo(name, compute, request=None, keep=None):
         return compute()
     try:
         version = current_version(request)
-    except DatabaseError:  # no version to trust: the view's own queries will say why
+        cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+        key = f"{KEY_PREFIX}{version.counter}:{name}"
+        value = cache.get(key, _MISSING)
+    except (DatabaseError, *pagecache.CACHE_ERRORS):
+        # No version to trust, or no cache to keep it in: the view's own queries run
+        # (and say what is wrong, if the database is).
         return compute()
-    cache = caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
-    key = f"{KEY_PREFIX}{version.counter}:{name}"
-    value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
         if keep is None or keep(value):
-            cache.set(key, value, TIMEOUT)
+            with suppress(*pagecache.CACHE_ERRORS):  # if not, computed again next time
+                cache.set(key, value, TIMEOUT)
     return value
 
 

@@ -710,6 +710,9 @@ class ContentVersion(models.Model):
     next_change_at = models.DateTimeField(
         null=True, blank=True, help_text="The earliest scheduled time still to come."
     )
+    changed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the counter last moved: no page is older."
+    )
 
     class Meta:
         verbose_name = "content version"

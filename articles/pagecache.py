@@ -14,18 +14,30 @@ next request on any server renders afresh; there is no timeout to wait for.
 * **What bumps it.** Saving or deleting any reader-visible model (signals below), and,
   for the bulk writes that send no signals, an explicit ``content_changed()``: the
   importer after each chunk, moderation, merges.
+* **Never a counter twice.** A bump sets the counter to at least the time in
+  microseconds: a database restored from a backup, or flushed, starts above every
+  counter cached before. Redis's mirror of the version lives ``VERSION_TTL`` seconds, so
+  a mirror that a failed write or a restore left behind is read again from the row
+  within that time; a bump checks the row after writing the mirror, so two bumps at
+  once cannot leave the older one there.
 * **Time.** A scheduled article goes live with no write at all: the version records the
-  earliest future ``publish_at``, and the first request after it bumps the version.
+  earliest future ``publish_at`` (computed in the bump's own UPDATE, so a schedule
+  committed meanwhile is not lost), and the first request after it bumps the version.
+  A response that holds only until a time of its own (the news sitemap's 48 hours) says
+  so with ``holds_until()``.
+* **A cache that is down** (Redis unreachable) means pages served uncached, not errors.
 * **Who is served from it.** GET requests without a session cookie, for paths outside the
   admin, static and media files; staff always carry the session cookie, so they are never
   served a cached page. Only complete 200 responses that set no cookie are stored.
 * **Validators.** Cached responses carry an ``ETag`` and ``Cache-Control: public,
   max-age=0, must-revalidate`` (plus ``s-maxage`` from ``PAGE_CACHE_CDN_MAX_AGE`` if set),
-  and a matching ``If-None-Match`` gets a 304.
+  and a matching ``If-None-Match`` gets a 304. A ``Last-Modified`` (feeds, sitemaps) is
+  never older than the version (``LastModifiedMiddleware``): removing an article from a
+  feed changes no remaining item's date, and an ``If-Modified-Since`` must not get a 304.
 """
 
 import hashlib
-import secrets
+import logging
 import threading
 from collections import OrderedDict
 from contextvars import ContextVar
@@ -36,13 +48,22 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import DatabaseError, transaction
-from django.db.models import F, Min
+from django.db.models import F, Subquery, Value
+from django.db.models.functions import Greatest
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date, parse_http_date_safe
+from redis.exceptions import RedisError
 
+logger = logging.getLogger(__name__)
+
+# What a cache backend raises when it cannot be reached (Redis down, a socket error).
+CACHE_ERRORS = (RedisError, OSError)
 VERSION_KEY = "newsroom:content-version"
+# Seconds Redis keeps its mirror of the version before it is read from the row again.
+VERSION_TTL = 60
 # The version the middleware read for the anonymous GET being served, so that what the
 # view computes per version (``articles.counts``) reads it no second time.
 serving_version = ContextVar("serving_version", default=None)
@@ -54,9 +75,14 @@ SKIP_HEADERS = {"set-cookie", "content-length"}
 class Version:
     counter: int
     next_change_at: datetime | None
+    changed_at: datetime | None = None
 
     def expired(self, now):
         return self.next_change_at is not None and now >= self.next_change_at
+
+    def mirrored(self):
+        """As Redis keeps it."""
+        return (self.counter, self.next_change_at, self.changed_at)
 
 
 class LocalCopies:
@@ -113,18 +139,25 @@ def _shared(cache):
 
 
 def _next_change_at(now):
+    """The earliest scheduled time still to come, as a subquery of the bump's UPDATE."""
     from articles.models import Article
 
-    return Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now).aggregate(
-        first=Min("publish_at")
-    )["first"]
+    return Subquery(
+        Article.objects.filter(status=Article.Status.PUBLISHED, publish_at__gt=now)
+        .order_by("publish_at")
+        .values("publish_at")[:1]
+    )
 
 
 def _read_row():
     """The stored version; a missing row (a new or flushed database) is created first."""
     from articles.models import ContentVersion
 
-    row = ContentVersion.objects.filter(pk=1).values_list("counter", "next_change_at").first()
+    row = (
+        ContentVersion.objects.filter(pk=1)
+        .values_list("counter", "next_change_at", "changed_at")
+        .first()
+    )
     return Version(*row) if row else bump()
 
 
@@ -133,24 +166,33 @@ def bump():
     from articles.models import ContentVersion
 
     now = timezone.now()
-    next_change_at = _next_change_at(now)
+    floor = int(now.timestamp() * 1_000_000)  # see "Never a counter twice"
+    changes = {"next_change_at": _next_change_at(now), "changed_at": now}
     updated = ContentVersion.objects.filter(pk=1).update(
-        counter=F("counter") + 1, next_change_at=next_change_at
+        counter=Greatest(F("counter") + 1, Value(floor)), **changes
     )
     if not updated:
-        # A new row starts at a random counter, so the counters of a database that was
-        # flushed and started again never meet entries cached before.
-        ContentVersion.objects.get_or_create(
-            pk=1, defaults={"counter": secrets.randbits(48), "next_change_at": next_change_at}
-        )
-    counter, next_change_at = (
-        ContentVersion.objects.filter(pk=1).values_list("counter", "next_change_at").get()
-    )
-    version = Version(counter, next_change_at)
-    cache = _cache()
-    if _shared(cache):
-        cache.set(VERSION_KEY, (version.counter, version.next_change_at), None)
-    return version
+        ContentVersion.objects.get_or_create(pk=1, defaults={"counter": floor})
+        ContentVersion.objects.filter(pk=1).update(**changes)
+    version = _mirror(_cache())
+    return version if version is not None else _read_row()
+
+
+def _mirror(cache):
+    """Copy the row's version to a shared cache, until the row still says the same once
+    written (another bump may have read an older row and written after this one); the
+    version, or None on local memory or a cache that cannot be reached."""
+    if not _shared(cache):
+        return None
+    try:
+        for _attempt in range(5):
+            version = _read_row()
+            cache.set(VERSION_KEY, version.mirrored(), VERSION_TTL)
+            if _read_row() == version:
+                return version
+    except CACHE_ERRORS:
+        logger.warning("the shared cache is unreachable: the version is read from the row")
+    return None
 
 
 def content_changed(using=None):
@@ -171,14 +213,21 @@ def current_version(cache=None):
     cache = cache or _cache()
     if _shared(cache):
         stored = cache.get(VERSION_KEY)
-        if stored is None:
-            version = _read_row()
-            cache.set(VERSION_KEY, (version.counter, version.next_change_at), None)
-        else:
+        if isinstance(stored, tuple) and len(stored) == 3:
             version = Version(*stored)
+        else:  # gone (expired, evicted, Redis restarted) or written by older code
+            version = _read_row()
+            cache.set(VERSION_KEY, version.mirrored(), VERSION_TTL)
     else:
         version = _read_row()
     return bump() if version.expired(timezone.now()) else version
+
+
+def holds_until(response, moment):
+    """``response`` is true only until ``moment`` (a window of time it shows): the page
+    cache serves it no later, whatever the version."""
+    response.holds_until = moment
+    return response
 
 
 # --- signals --------------------------------------------------------------------------
@@ -278,7 +327,10 @@ class AnonymousPageCacheMiddleware:
             # No version to trust (the database is down, or not migrated yet): serve
             # uncached, and let the view say what is wrong.
             return self.get_response(request)
-        if entry is not None and entry[0] == version.counter:
+        except CACHE_ERRORS:
+            logger.warning("the page cache is unreachable: serving %s uncached", request.path)
+            return self.get_response(request)
+        if _fresh(entry, version):
             return self._respond(request, entry)
 
         token = serving_version.set(version)
@@ -292,8 +344,13 @@ class AnonymousPageCacheMiddleware:
             if not response.has_header("ETag"):
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
             headers = [(k, v) for k, v in response.items() if k.lower() not in SKIP_HEADERS]
-            entry = (version.counter, response.status_code, headers, response.content)
-            cache.set(key, entry, getattr(settings, "PAGE_CACHE_TIMEOUT", 24 * 3600))
+            until = getattr(response, "holds_until", None)
+            entry = (version.counter, response.status_code, headers, response.content, until)
+            try:
+                cache.set(key, entry, getattr(settings, "PAGE_CACHE_TIMEOUT", 24 * 3600))
+            except CACHE_ERRORS:
+                logger.warning("the page cache is unreachable: %s not stored", request.path)
+                return response
             if _shared(cache):
                 local_copies.put(self._local_key(cache, key), entry)
         return response
@@ -320,7 +377,7 @@ class AnonymousPageCacheMiddleware:
         return version, entry
 
     def _respond(self, request, entry):
-        _, status, headers, content = entry
+        _, status, headers, content, _until = entry
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value
@@ -335,7 +392,58 @@ class AnonymousPageCacheMiddleware:
         return conditional if conditional is not None else response
 
 
-def _parse_http_date(value):
-    from django.utils.http import parse_http_date_safe
+def _fresh(entry, version):
+    """Whether a stored entry may be served at ``version`` (and is not one older code
+    stored, without a time of its own)."""
+    return (
+        entry is not None
+        and len(entry) == 5
+        and entry[0] == version.counter
+        and (entry[4] is None or timezone.now() < entry[4])
+    )
 
+
+def _parse_http_date(value):
     return parse_http_date_safe(value) if value else None
+
+
+class LastModifiedMiddleware:
+    """A ``Last-Modified`` no older than the content version's last change, and none at
+    all while it is the current second.
+
+    Feeds and sitemaps date themselves by their newest item, and removing an item (a
+    rejection, a blocked publisher) changes no remaining item's date: a client asking
+    ``If-Modified-Since`` got a 304 for a feed that had changed. And the header counts
+    whole seconds: a change later in the second it names could not move it, so such a
+    date is weak (RFC 9110, 8.8.2.2) and is not sent; the ``ETag`` still is. Placed just
+    after ``ConditionalGetMiddleware``, so that the 304 it decides on sees this date.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        stated = _parse_http_date(response.get("Last-Modified"))
+        if stated is None:
+            return response
+        version = serving_version.get()
+        if version is not None:
+            changed_at = version.changed_at
+        else:  # not through the page cache (staff, or the cache off): one small query
+            from articles.models import ContentVersion
+
+            try:
+                changed_at = (
+                    ContentVersion.objects.filter(pk=1).values_list("changed_at", flat=True).first()
+                )
+            except DatabaseError:
+                del response["Last-Modified"]
+                return response
+        if changed_at is not None:
+            stated = max(stated, int(changed_at.timestamp()))
+        if stated >= int(timezone.now().timestamp()):
+            del response["Last-Modified"]
+        else:
+            response["Last-Modified"] = http_date(stated)
+        return response

@@ -28,7 +28,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from . import counts
+from . import counts, pagecache
 from .coverage import visible_stories
 from .models import Article
 
@@ -214,6 +214,24 @@ class NewsSitemap(Sitemap):
 
     def lastmod(self, article):
         return article.content_changed_at
+
+
+def news_sitemap(request):
+    """``sitemap-news.xml``: cached like any page, and until its oldest article leaves
+    the 48 hours (which no write marks)."""
+    response = sitemap_views.sitemap(
+        request, sitemaps={"news": NewsSitemap}, template_name="articles/sitemap_news.xml"
+    )
+    oldest = (
+        Article.objects.published()
+        .filter(published_at__gte=timezone.now() - NEWS_WINDOW)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    if oldest is not None:
+        pagecache.holds_until(response, oldest + NEWS_WINDOW)
+    return response
 
 
 SITEMAPS = {

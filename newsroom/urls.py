@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.sitemaps import SITEMAPS, NewsSitemap, sitemap_index
+from articles.sitemaps import SITEMAPS, news_sitemap, sitemap_index
 from articles.views import robots_txt
 
 from . import views
@@ -24,12 +24,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap_index, name="sitemap"),
     # Before the generic section route, so the index's link to the "news" section lands
     # on the Google News format.
-    path(
-        "sitemap-news.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": {"news": NewsSitemap}, "template_name": "articles/sitemap_news.xml"},
-        name="sitemap_news",
-    ),
+    path("sitemap-news.xml", news_sitemap, name="sitemap_news"),
     path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,

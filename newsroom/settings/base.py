@@ -54,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "articles.pagecache.LastModifiedMiddleware",  # just after: its 304s see this date
     "django.middleware.csrf.CsrfViewMiddleware",
     "newsroom.middleware.RejectNulBytesMiddleware",  # after CSRF: reads no forged body
     "django.contrib.auth.middleware.AuthenticationMiddleware",
