@@ -425,8 +425,8 @@ class LastModifiedMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         stated = _parse_http_date(response.get("Last-Modified"))
-        if stated is None:
-            return response
+        if stated is None or request.path.startswith(_excluded_prefixes()):
+            return response  # a file's own date (media), or the admin's
         version = serving_version.get()
         if version is not None:
             changed_at = version.changed_at

@@ -1,6 +1,8 @@
 """Project middleware: requests turned away early, security headers, safe compression.
 
-``LimitRequestBodyMiddleware`` comes first in ``MIDDLEWARE``: it refuses a body by its
+The policy headers' middlewares come first in ``MIDDLEWARE``, then Django's security
+middleware, so every response carries the headers, a redirect to HTTPS or a refusal
+below included. ``LimitRequestBodyMiddleware`` comes next: it refuses a body by its
 declared length before anything reads it. ``RejectNulBytesMiddleware`` comes after
 ``CsrfViewMiddleware``: it checks the query string as the request arrives, and a posted
 form only once CSRF has let the request through, so a forged POST is never parsed here.

@@ -34,9 +34,14 @@ def post_unreadable(client, path, length, content_type=FORM, **extra):
     )
 
 
-def test_the_limit_comes_first_and_the_nul_check_after_csrf():
+def test_the_limit_comes_after_the_headers_before_all_else_and_the_nul_check_after_csrf():
     middleware = settings.MIDDLEWARE
-    assert middleware[0] == "newsroom.middleware.LimitRequestBodyMiddleware"
+    assert middleware[:4] == [
+        "newsroom.middleware.ContentSecurityPolicyMiddleware",
+        "newsroom.middleware.PermissionsPolicyMiddleware",
+        "django.middleware.security.SecurityMiddleware",
+        "newsroom.middleware.LimitRequestBodyMiddleware",
+    ]
     assert middleware.index("newsroom.middleware.RejectNulBytesMiddleware") > middleware.index(
         "django.middleware.csrf.CsrfViewMiddleware"
     )
@@ -46,6 +51,17 @@ def test_the_limit_comes_first_and_the_nul_check_after_csrf():
 def test_an_anonymous_300_mb_post_is_refused_unread():
     response = post_unreadable(Client(), LOGIN, 300 * 1024 * 1024, "multipart/form-data; b=x")
     assert response.status_code == 413
+
+
+def test_a_refused_body_and_a_redirect_to_https_carry_the_security_headers(settings):
+    refused = post_unreadable(Client(), LOGIN, 300 * 1024 * 1024, "multipart/form-data; b=x")
+    settings.SECURE_SSL_REDIRECT = True
+    redirect = Client().get("/")
+    assert (refused.status_code, redirect.status_code) == (413, 301)
+    for response in (refused, redirect):
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        assert response.has_header("Permissions-Policy")
+        assert response["X-Content-Type-Options"] == "nosniff"
 
 
 def test_an_editors_oversized_upload_is_refused_unread(admin_client):

@@ -44,10 +44,11 @@ INSTALLED_APPS = [
 # The security headers come before WhiteNoise, so static files carry them too;
 # compression comes after it (WhiteNoise serves pre-compressed files itself).
 MIDDLEWARE = [
-    "newsroom.middleware.LimitRequestBodyMiddleware",  # first: before anything reads a body
-    "django.middleware.security.SecurityMiddleware",
+    # The policy headers first, so every response carries them (a redirect to HTTPS, a 413).
     "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "newsroom.middleware.PermissionsPolicyMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "newsroom.middleware.LimitRequestBodyMiddleware",  # before anything reads a body
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "articles.pagecache.AnonymousPageCacheMiddleware",  # stores what gzip below made
     "newsroom.middleware.AnonymousGZipMiddleware",
