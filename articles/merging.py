@@ -156,14 +156,23 @@ def survivor_of(domain):
 
 
 def redirect_to_survivor(request, domain):
-    """A 301 to the same page (route, format, query) of ``domain``'s survivor, or None.
+    """A 301 to the same page (route, format, query) of ``domain``'s survivor, if readers
+    can see it; else None.
 
     For a view routed with a ``domain`` keyword (publisher pages and feeds) that found
     no publisher under that domain.
     """
+    from .counts import visible_row
+
     survivor = survivor_of(domain)
     match = request.resolver_match
-    if survivor is None or match is None:
+    # Only to a page readers can see: the 301 must not tell that a blocked publisher, or
+    # one with no published story, exists.
+    if (
+        survivor is None
+        or match is None
+        or visible_row("publishers", request, domain=survivor.domain) is None
+    ):
         return None
     name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
     url = reverse(name, args=match.args, kwargs={**match.kwargs, "domain": survivor.domain})

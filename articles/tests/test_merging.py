@@ -155,6 +155,23 @@ def test_a_merged_publishers_pages_and_feeds_redirect_permanently(
         assert client.get(response["Location"]).status_code == 200
 
 
+@pytest.mark.parametrize("hide", ["block", "no published story"])
+def test_a_merged_domain_of_a_publisher_readers_cannot_see_is_a_404_not_a_301(
+    client, merged_world, hide
+):
+    """The 301 told that a blocked publisher, or one with only pending stories, exists;
+    the 404 is the one an unknown domain gets."""
+    if hide == "block":
+        Provider.objects.filter(pk=merged_world.pk).update(is_blocked=True)
+    else:
+        Article.objects.filter(provider=merged_world).update(status=Article.Status.PENDING)
+    for name in ("providers:provider_detail", "providers:provider_feed_rss"):
+        unknown = client.get(reverse(name, kwargs={"domain": "nobody.example"}))
+        response = client.get(reverse(name, kwargs={"domain": "theguardian.com"}))
+        assert response.status_code == 404
+        assert response.content == unknown.content
+
+
 def test_an_unknown_domain_is_still_a_404(client, merged_world):
     for name in ("providers:provider_detail", "providers:provider_feed_rss"):
         assert client.get(reverse(name, kwargs={"domain": "nobody.example"})).status_code == 404
