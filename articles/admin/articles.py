@@ -16,7 +16,7 @@ from django.db.models import F, Q
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.text import Truncator
+from django.utils.text import Truncator, smart_split
 
 from newsroom.paginators import BoundedCountPaginator
 
@@ -24,7 +24,7 @@ from .. import moderation, stories
 from ..editors import desk_time, desk_time_short
 from ..forms import ArticleAdminForm, ModerationForm, StoredTextField, TopicChoiceForm
 from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
-from ..search import matching_ids
+from ..search import MAX_WORDS, matching_ids
 from .actions import Page, action_form, intermediate_page
 from .base import DeskAdmin, ReadOnlyAdminMixin, counted, read_only_rest
 from .decisions import ModerationAdminMixin, bulk_actions
@@ -274,13 +274,18 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
     )
 
     def get_search_results(self, request, queryset, search_term):
-        """URL and publisher by substring, title and excerpt by the full-text index (the
-        readers' search: whole words, accents and case folded, "quoted phrases")."""
-        by_field, _ = super().get_search_results(request, queryset, search_term)
-        if not search_term.strip():
-            return by_field, False
-        by_text = Q(pk__in=matching_ids(queryset, search_term))
-        return queryset.filter(by_text | Q(pk__in=by_field.values("pk"))), False
+        """Every word (or "quoted phrase") somewhere: in the URL or the publisher's name
+        by substring, or in the title or excerpt by the full-text index (the readers'
+        search: whole words, accents and case folded). So ``guardian facial`` finds the
+        Guardian's articles on facial recognition."""
+        terms = list(smart_split(search_term))[:MAX_WORDS]
+        if not terms:
+            return queryset, False
+        found = Q()
+        for term in terms:
+            by_field, _ = super().get_search_results(request, queryset, term)
+            found &= Q(pk__in=matching_ids(queryset, term)) | Q(pk__in=by_field.values("pk"))
+        return queryset.filter(found), False
 
     def get_ordering(self, request):
         """The queue: hottest, then best, then newest; unscored last on every database.

@@ -351,6 +351,24 @@ def test_the_desk_search_uses_the_full_text_index_and_still_finds_urls(admin_cli
     assert by_url in list(url.context["cl"].result_list)
 
 
+def test_the_desk_search_finds_a_publisher_word_beside_a_headline_word(admin_client):
+    """Each search needed every word on its side: a publisher's word and a headline's
+    word together found nothing."""
+    hidden = make_provider("hidden.example", name="Hidden Gazette")
+    wanted = make_article(title="Secret Europe’s AI rules draft", provider=hidden)
+    make_article(title="Secret budget", status=Article.Status.PENDING)
+    make_article(title="Europe’s AI rules", provider=hidden, status=Article.Status.PENDING)
+    changelist = reverse("admin:articles_article_changelist")
+
+    def results(q):
+        response = admin_client.get(changelist, {"q": q, "status": "all"})
+        return list(response.context["cl"].result_list)
+
+    assert results("hidden Secret") == [wanted]
+    assert results('"hidden gazette" secret') == [wanted]
+    assert results("hidden secret nowhere") == []
+
+
 def test_the_reader_list_ranks_a_search_by_relevance_unless_told_otherwise(client):
     old_but_apt = make_article(
         title="Floods floods floods: the floods explained",
