@@ -87,7 +87,9 @@ class RejectNulBytesMiddleware:
 
 
 def _nul_refused():
-    return HttpResponseBadRequest("NUL bytes are not allowed in parameters.")
+    return HttpResponseBadRequest(
+        "NUL bytes are not allowed in parameters.", content_type="text/plain; charset=utf-8"
+    )
 
 
 def _has_nul(params):

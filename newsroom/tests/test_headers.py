@@ -154,3 +154,20 @@ def test_uploaded_logo_is_served_sandboxed(client, logo):
 )
 def test_media_outside_or_missing_is_404(client, logo, url):
     assert client.get(url).status_code == 404
+
+
+def test_error_pages_are_the_sites_own_with_no_inline_style(client):
+    """Django's own 403 and CSRF pages carry an inline <style>, which the policy blocks:
+    they rendered unstyled, with a violation in the console."""
+    from django.test import Client
+
+    csrf = Client(enforce_csrf_checks=True).post("/", {"q": "x"})
+    client.force_login(make_editor())
+    forbidden = client.get("/admin/auth/user/")
+    nul = client.get("/", {"q": "a\x00b"})
+    for response, heading in ((csrf, "This form could not be sent"), (forbidden, "Not allowed")):
+        assert response.status_code == 403
+        body = response.content.decode()
+        assert f"<h1>{heading}</h1>" in body and "css/site.css" in body
+        assert "<style" not in body and " style=" not in body
+    assert nul.status_code == 400 and nul["Content-Type"].startswith("text/plain")
