@@ -532,6 +532,13 @@ def _join(members, edges) -> ClusterResult:
         assign = {ids.get(key, key): value for key, value in assign.items()}
         result.created = len(created)
     result.joined = place_articles(assign)
+    # A story's date moves only for what readers see: a published article joining it, or
+    # a merged story's published members. A pending one joining changes no public page,
+    # and the date is public (the story page's JSON-LD, the stories sitemap).
+    shown = set()
+    if moved:
+        visible = Article.objects.published().filter(story_id__in=list(moved))
+        shown = {moved[pk] for pk in visible.values_list("story_id", flat=True).distinct()}
     if moved:
         result.joined += Article.objects.filter(story_id__in=list(moved)).update(
             story_id=Case(
@@ -542,7 +549,12 @@ def _join(members, edges) -> ClusterResult:
         Story.objects.filter(pk__in=list(moved)).delete()
         result.merged = len(moved)
     if touched:
-        Story.objects.filter(pk__in=touched).update(updated_at=timezone.now())
+        joined = [pk for story in touched for pk in assign[story]]
+        shown |= set(
+            Article.objects.published().filter(pk__in=joined).values_list("story_id", flat=True)
+        )
+        if dated := [story for story in touched if story in shown]:
+            Story.objects.filter(pk__in=dated).update(updated_at=timezone.now())
     return result
 
 

@@ -196,3 +196,29 @@ def test_deleting_an_article_deletes_its_words_from_the_index(tmp_path):
     assert not StoryTerm.objects.filter(article_id=gone.pk).exists()
     assert not ArticleTerms.objects.filter(article_id=gone.pk).exists()
     assert StoryTerm.objects.filter(article=article(2)).exists()
+
+
+@pytest.mark.parametrize("published", [False, True], ids=["pending joins", "published joins"])
+def test_only_a_published_article_joining_a_story_moves_its_public_date(tmp_path, published):
+    """A pending article joining a visible story changed its ``updated_at``, which dates
+    the story page's JSON-LD and the stories sitemap: a hidden article showed through."""
+    import_records(tmp_path, *five()[:3])
+    story = Story.objects.get()
+    Story.objects.filter(pk=story.pk).update(updated_at=story.updated_at - timedelta(days=1))
+    before = Story.objects.get().updated_at
+
+    import_records(
+        tmp_path,
+        record(
+            6,
+            "Met Police facial recognition cameras deployed in London",
+            "The Metropolitan Police cameras went live in London.",
+            FACE_POLICE[2][2] + timedelta(hours=2),
+            related=[url_of(1), url_of(2)],
+            published=published,
+        ),
+    )
+
+    assert article(6).story_id == story.pk
+    assert article(6).status == ("published" if published else "pending")
+    assert (Story.objects.get().updated_at > before) is published
