@@ -338,6 +338,10 @@ class AnonymousPageCacheMiddleware:
             response = self.get_response(request)
         finally:
             serving_version.reset(token)
+        if response.status_code == 404 and not response.has_header("Cache-Control"):
+            # Not stored here, and no CDN should keep it longer than a page either: the
+            # article may be published in a minute.
+            response["Cache-Control"] = _cache_control()
         if cacheable_response(response):
             response["Cache-Control"] = _cache_control()
             patch_vary_headers(response, ["Cookie"])

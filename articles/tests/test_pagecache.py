@@ -163,7 +163,10 @@ def test_feeds_are_cached_and_invalidated_too(client, page_cache):
 
 def test_a_404_is_not_stored(client, page_cache):
     template = make_article(slug="some-other-story")
-    assert client.get("/articles/no-such-story/").status_code == 404
+    missing = client.get("/articles/no-such-story/")
+    assert missing.status_code == 404
+    # Nor kept by a CDN longer than a page: without a Cache-Control it may guess.
+    assert missing["Cache-Control"] == "public, max-age=0, must-revalidate"
     # bulk_create sends no signal: only a 404 that was never stored lets this through.
     Article.objects.bulk_create(
         [
