@@ -63,14 +63,29 @@ def search_terms(query):
 
     ``'Grand "École d’été" grand'`` gives ``[("grand",), ("ecole", "d", "ete")]``.
     """
+    return _all_terms(query)[:MAX_WORDS]
+
+
+def search_was_cut(query):
+    """Whether ``query`` says more than the search reads: over ``MAX_QUERY_CHARS``
+    characters, over ``MAX_WORDS`` terms, or a phrase over ``MAX_PHRASE_TOKENS`` words."""
+    terms = _all_terms(query, cap=None)
+    return (
+        len(query or "") > MAX_QUERY_CHARS
+        or len(terms) > MAX_WORDS
+        or any(len(term) > MAX_PHRASE_TOKENS for term in terms)
+    )
+
+
+def _all_terms(query, cap=MAX_PHRASE_TOKENS):
     text = unicodedata.normalize("NFC", (query or "")[:MAX_QUERY_CHARS]).translate(QUOTES)
     terms, seen = [], set()
     for phrase, word in TERM_RE.findall(text):
-        tokens = tuple(search_tokens(phrase or word))[:MAX_PHRASE_TOKENS]
+        tokens = tuple(search_tokens(phrase or word))[:cap]
         if tokens and tokens not in seen:
             seen.add(tokens)
             terms.append(tokens)
-    return terms[:MAX_WORDS]
+    return terms
 
 
 def search_words(query):

@@ -369,6 +369,17 @@ def test_the_desk_search_finds_a_publisher_word_beside_a_headline_word(admin_cli
     assert results("hidden secret nowhere") == []
 
 
+def test_the_reader_list_says_when_a_long_query_was_cut(client):
+    make_article(title="Alpha beta gamma delta epsilon zeta eta theta")
+    eight = "alpha beta gamma delta epsilon zeta eta theta"
+    said = "a search reads only its first 8 words or phrases"
+    assert said not in client.get(reverse("articles:article_list"), {"q": eight}).text
+    ninth = client.get(reverse("articles:article_list"), {"q": eight + " iota"}).text
+    assert said in ninth and "1 result for" in ninth
+    phrase = '"' + " ".join(["alpha"] * 17) + '"'
+    assert said in client.get(reverse("articles:article_list"), {"q": phrase}).text
+
+
 def test_the_reader_list_ranks_a_search_by_relevance_unless_told_otherwise(client):
     old_but_apt = make_article(
         title="Floods floods floods: the floods explained",

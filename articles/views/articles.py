@@ -21,6 +21,7 @@ from ..editors import can_preview
 from ..filters import ArticleFilter
 from ..images import absolute_image_url
 from ..models import Article, RelatedLink
+from ..search import MAX_WORDS, search_was_cut
 from ..templatetags.site_tags import clip, safe_url
 from .mixins import FeedLinksMixin, StoryLinksMixin, WindowPaginationMixin
 
@@ -122,6 +123,9 @@ class ArticleListView(StoryLinksMixin, FeedLinksMixin, WindowPaginationMixin, Li
                 search_query=query,
                 result_count=min(count, SEARCH_COUNT_CAP),
                 more_results=count > SEARCH_COUNT_CAP,
+                # A long query is cut (articles.search): say so, not silently.
+                search_cut=search_was_cut(query),
+                search_max_words=MAX_WORDS,
             )
         return context
 
