@@ -154,7 +154,13 @@ def fast_load_all(data):
             value = event.value
             if event.implicit[0]:
                 cached = plain_cache.get(value, _NO_KEY)
-                value = _plain_scalar(value) if cached is _NO_KEY else cached
+                try:
+                    value = _plain_scalar(value) if cached is _NO_KEY else cached
+                except (ValueError, TypeError, OverflowError) as exc:
+                    # A value the resolver refuses, e.g. a timestamp for 30 February.
+                    raise YamlError(
+                        f"invalid YAML value: {exc}", line=event.start_mark.line + 1
+                    ) from None
         elif kind is mapping_start or kind is sequence_start:
             if event.tag is not None:
                 raise NeedsFullLoader

@@ -91,7 +91,12 @@ BAD_FILES = [
     ("mixed spellings", seed_record(2, ampUrl="https://a.example/amp"), "mixes webUrl", None),
     ("date not a date", seed_record(2, publishedDateTime="last Tuesday"), "not a date", 5),
     ("date a number", seed_record(2, publishedDateTime=2020), "not a date", 5),
-    ("impossible date", seed_record(2, publishedDateTime=Raw("2020-02-30T10:00:00Z")), "", None),
+    (
+        "impossible date",
+        seed_record(2, publishedDateTime=Raw("2020-02-30T10:00:00Z")),
+        "invalid YAML value: day is out of range for month",
+        5,
+    ),
     ("missing date", without("publishedDateTime"), "missing publishedDateTime", None),
     ("quality text", seed_record(2, quality="high"), "quality must be an integer", 10),
     ("quality bool", seed_record(2, quality=True), "quality must be an integer", 10),
