@@ -577,7 +577,8 @@ def _keep_unknown_keys(record, extra):
     for key, value in record.items():
         if key not in TOP_LEVEL_KEYS:
             if not isinstance(key, str):
-                raise SeedError(f"field name {key!r:.40} is not text")
+                # Its line, found by the key as written (``5``; not ``true``, which is True).
+                raise SeedError(f"field name {key!r:.40} is not text", path=(str(key),))
             if not checks.json_safe(value):
                 # A date or other YAML-only value: keep its YAML text instead.
                 value = {"__yaml__": yaml.safe_dump(value, allow_unicode=True)}

@@ -111,6 +111,12 @@ BAD_FILES = [
     ("topic a mapping", seed_record(2, topics=[{"a": 1}]), "topic 1 must be a name", 19),
     ("nul in title", seed_record(2, title=Raw('"a\\0b"')), "NUL", 3),
     ("alias bomb", ALIAS_BOMB, "anchors/aliases", 3),
+    (
+        "field name a number",
+        render_seed(seed_record(2)).replace("\ntitle:", "\n5: heat\ntitle:", 1),
+        "field name 5 is not text",
+        3,
+    ),
     ("python tag", "---\ntitle: !!python/object:os.system [ls]\n---\n", "invalid YAML", 2),
     ("deep nesting", "---\ntitle: " + "[" * 50000 + "]" * 50000 + "\n---\n", "more than 100", 2),
     (
