@@ -61,7 +61,6 @@ which member came first.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -72,6 +71,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from articles.bulk import MAX_IN_PARAMS, insert_rows, placeholders
 from articles.models import (
@@ -586,8 +586,11 @@ def place_articles(assign):
 
 
 def story_slug(url):
-    """A new story's slug: no headline in it, since its first member may be unpublished."""
-    return "story-" + hashlib.sha256(url.encode()).hexdigest()[:12]
+    """A new story's slug: no headline in it, since its first member may be unpublished,
+    and keyed with ``SECRET_KEY``: a plain hash of that member's URL let anyone confirm a
+    guessed URL of an unpublished article against a public slug. The same in every
+    process of one site, which share the key."""
+    return "story-" + salted_hmac("newsroom.story-slug", url, algorithm="sha256").hexdigest()[:12]
 
 
 def cluster_all(chunk_size=250, progress=None) -> ClusterResult:

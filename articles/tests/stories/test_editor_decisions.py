@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from articles.models import Article, ArticleTerms, Story, StoryTerm, StoryWord
 from articles.stories import clustering, merge_stories, split_story, take_out_of_stories
 from articles.stories.clustering import refresh_word_counts
+from articles.urlnorm import canonical_url
 
 from .helpers import article, groups, import_records, record, url_of
 from .test_evidence import FACE_POLICE
@@ -222,3 +223,24 @@ def test_only_a_published_article_joining_a_story_moves_its_public_date(tmp_path
     assert article(6).story_id == story.pk
     assert article(6).status == ("published" if published else "pending")
     assert (Story.objects.get().updated_at > before) is published
+
+
+def test_a_new_storys_slug_cannot_be_checked_against_a_guessed_url(tmp_path, settings):
+    """It was sha256(first member's URL): anyone could confirm that a guessed URL of an
+    unpublished article belongs to a public story. It is keyed with SECRET_KEY now."""
+    import hashlib
+
+    from articles.stories.clustering import story_slug
+
+    url = canonical_url(url_of(1))
+    plain = "story-" + hashlib.sha256(url.encode()).hexdigest()[:12]
+    import_records(tmp_path, *five()[:3])
+    slug = Story.objects.get().slug
+    assert slug.startswith("story-") and len(slug) == len(plain)
+    assert slug not in {
+        "story-" + hashlib.sha256(canonical_url(url_of(n)).encode()).hexdigest()[:12]
+        for n in range(1, 4)
+    }
+    assert story_slug(url) == story_slug(url)  # every process of the site agrees
+    settings.SECRET_KEY = "another site's key, " + "x" * 40
+    assert story_slug(url) != plain and story_slug(url) != slug
