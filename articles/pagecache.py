@@ -217,7 +217,11 @@ def current_version(cache=None):
             version = Version(*stored)
         else:  # gone (expired, evicted, Redis restarted) or written by older code
             version = _read_row()
-            cache.set(VERSION_KEY, version.mirrored(), VERSION_TTL)
+            if stored is not None:
+                cache.delete(VERSION_KEY)  # older code's form
+            # Only if still missing: a bump that wrote a newer version since the row was
+            # read must not be overwritten by this older one.
+            cache.add(VERSION_KEY, version.mirrored(), VERSION_TTL)
     else:
         version = _read_row()
     return bump() if version.expired(timezone.now()) else version

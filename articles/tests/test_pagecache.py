@@ -557,3 +557,29 @@ def test_an_unreachable_redis_serves_pages_uncached_not_500s(client, django_user
             response = client.get(url)
             assert response.status_code == 200, url
         assert "Served without Redis" in client.get("/").text
+
+
+@pytest.mark.parametrize("page_cache", ["redis"], indirect=True)
+def test_a_version_read_from_the_row_never_overwrites_a_newer_bump(page_cache, monkeypatch):
+    """A request finds Redis's copy gone and reads the row; another server bumps and
+    writes its newer version before the request writes the one it read."""
+    pagecache.bump()
+    cache = caches["default"]
+    cache.delete(pagecache.VERSION_KEY)
+    real_read = pagecache._read_row
+    bumped = []
+
+    def read_then_bumped_elsewhere():
+        version = real_read()
+        if not bumped:
+            bumped.append(1)
+            pagecache.bump()
+        return version
+
+    monkeypatch.setattr(pagecache, "_read_row", read_then_bumped_elsewhere)
+    pagecache.current_version()
+    monkeypatch.undo()
+
+    assert (
+        bumped and cache.get(pagecache.VERSION_KEY)[0] == ContentVersion.objects.get(pk=1).counter
+    )
