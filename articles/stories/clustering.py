@@ -539,7 +539,6 @@ def _join(members, edges) -> ClusterResult:
     if moved:
         visible = Article.objects.published().filter(story_id__in=list(moved))
         shown = {moved[pk] for pk in visible.values_list("story_id", flat=True).distinct()}
-    if moved:
         result.joined += Article.objects.filter(story_id__in=list(moved)).update(
             story_id=Case(
                 *(When(story_id=old, then=Value(new)) for old, new in moved.items()),

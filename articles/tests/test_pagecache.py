@@ -478,15 +478,9 @@ def test_a_bump_reads_the_next_scheduled_time_in_its_own_update(page_cache):
     pagecache.bump()
     with CaptureQueriesContext(connection) as queries:
         pagecache.bump()
-    writes = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("UPDATE")]
-    reads_before = [
-        q["sql"]
-        for q in queries.captured_queries[
-            : queries.captured_queries.index(
-                next(q for q in queries.captured_queries if q["sql"].startswith("UPDATE"))
-            )
-        ]
-    ]
+    sqls = [q["sql"] for q in queries.captured_queries]
+    writes = [sql for sql in sqls if sql.startswith("UPDATE")]
+    reads_before = sqls[: sqls.index(writes[0])] if writes else sqls
     assert len(writes) == 1 and "articles_article" in writes[0] and "publish_at" in writes[0]
     assert not any("articles_article" in sql for sql in reads_before)
 

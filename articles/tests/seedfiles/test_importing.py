@@ -213,26 +213,33 @@ def test_invalid_related_items_are_dropped_with_a_warning(tmp_path):
     assert all(w.file == str(path) for w in result.warnings)
 
 
-def test_a_related_url_too_long_once_normalised_is_dropped_with_a_warning(tmp_path):
+@pytest.mark.parametrize(
+    ("item", "field", "value", "warning"),
+    [
+        (
+            1,
+            "webUrl",
+            "http://example.com/" + "a" * 1981,
+            "related item 2 webUrl is 2001 characters once normalised, over 2000, dropped",
+        ),
+        (
+            0,
+            "publishedDateTime",
+            "0001-01-01T00:00:00Z",
+            "related item 1 publishedDateTime 0001-01-01T00:00:00+00:00 is before 1900, dropped",
+        ),
+    ],
+    ids=["url too long once normalised", "dated before 1900"],
+)
+def test_a_related_item_the_columns_cannot_hold_is_dropped_with_a_warning(
+    tmp_path, item, field, value, warning
+):
     record = seed_record(16, related=2)
-    record["related"][1]["webUrl"] = "http://example.com/" + "a" * 1981
+    record["related"][item][field] = value
     result, _ = import_one(tmp_path, record)
     assert result.failed == 0
     assert Article.objects.get().related_links.count() == 1
-    assert [w.message for w in result.warnings] == [
-        "related item 2 webUrl is 2001 characters once normalised, over 2000, dropped"
-    ]
-
-
-def test_a_related_item_dated_before_1900_is_dropped_with_a_warning(tmp_path):
-    record = seed_record(15, related=2)
-    record["related"][0]["publishedDateTime"] = "0001-01-01T00:00:00Z"
-    result, _ = import_one(tmp_path, record)
-    assert result.failed == 0
-    assert Article.objects.get().related_links.count() == 1
-    assert [w.message for w in result.warnings] == [
-        "related item 1 publishedDateTime 0001-01-01T00:00:00+00:00 is before 1900, dropped"
-    ]
+    assert [w.message for w in result.warnings] == [warning]
 
 
 def test_an_image_with_an_unsafe_url_is_dropped(tmp_path):
