@@ -47,3 +47,42 @@ def insert_rows(model, fields, rows):
                 f"INSERT INTO {table} ({names}) VALUES " + ", ".join([row] * len(batch)),
                 [value for r in batch for value in r],
             )
+
+
+def update_rows(model, fields, objs):
+    """UPDATE the ``fields`` (names or attnames) of the stored ``objs`` from their
+    attributes, by primary key: on PostgreSQL in one ``UPDATE ... FROM unnest(...)``, one
+    typed array a column; elsewhere one single-row statement a row, in one
+    ``executemany``.
+
+    ``QuerySet.bulk_update`` spells each column as a ``CASE`` with one ``WHEN`` a row, so
+    the server compares every row with every other and Django builds an expression for
+    each: 250 articles of 18 fields took 1.5 s, which made refreshing a feed whose
+    scores moved cost more than importing it.
+    """
+    if not objs:
+        return
+    meta = model._meta
+    quote = connection.ops.quote_name
+    table, pk = quote(meta.db_table), meta.pk
+    columns = [meta.get_field(name) for name in fields]
+
+    def values(field):
+        return [field.get_db_prep_save(getattr(obj, field.attname), connection) for obj in objs]
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = [quote(field.column) for field in columns]
+            cursor.execute(
+                f"UPDATE {table} SET "
+                + ", ".join(f"{name} = new.{name}" for name in names)
+                + " FROM unnest("
+                + ", ".join(f"%s::{field.db_type(connection)}[]" for field in (pk, *columns))
+                + f") AS new ({quote(pk.column)}, {', '.join(names)})"
+                + f" WHERE {table}.{quote(pk.column)} = new.{quote(pk.column)}",
+                [values(field) for field in (pk, *columns)],
+            )
+            return
+        sets = ", ".join(f"{quote(field.column)} = %s" for field in columns)
+        rows = zip(*(values(field) for field in (*columns, pk)), strict=True)
+        cursor.executemany(f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s", list(rows))

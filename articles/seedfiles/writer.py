@@ -46,7 +46,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
-from articles.bulk import MAX_IN_PARAMS, insert_rows
+from articles.bulk import MAX_IN_PARAMS, insert_rows, update_rows
 from articles.models import Article, ArticleImage, RelatedLink, StatusChange, StoryTerm, Topic
 from articles.stories import cluster_articles
 from articles.stories.background import add_to_backlog
@@ -381,7 +381,7 @@ class BatchWriter:
                 restored.append((pk, undecided[record.url], record.decision))
             updates.setdefault(fields, []).append(article)
         for fields, articles in updates.items():
-            Article.objects.bulk_update(articles, list(fields))
+            update_rows(Article, fields, articles)
         return topics_locked, restored
 
     def _apply_decision(self, article, decision):
@@ -545,7 +545,7 @@ class BatchWriter:
                     rows.append(row)
         insert_rows(RelatedLink, RELATED_COLUMNS, rows)
         if kept_hidden:
-            RelatedLink.objects.bulk_update(kept_hidden, RELATED_FEED_FIELDS)
+            update_rows(RelatedLink, RELATED_FEED_FIELDS, kept_hidden)
         return {
             article_ids[item.record.url]
             for item in batch

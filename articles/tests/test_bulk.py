@@ -1,5 +1,6 @@
-"""``articles.bulk.insert_rows``: COPY on PostgreSQL, multi-row INSERTs on SQLite, and the
-same rows back either way, whatever the text holds."""
+"""``articles.bulk``: ``insert_rows`` (COPY on PostgreSQL, multi-row INSERTs on SQLite) and
+``update_rows`` (one ``UPDATE ... FROM unnest`` on PostgreSQL, single-row statements on
+SQLite), the same rows back either way, whatever the text holds."""
 
 from datetime import UTC, datetime
 
@@ -7,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from articles import bulk
-from articles.models import RelatedLink
+from articles.models import Article, RelatedLink
 
 from .factories import make_article, make_provider
 
@@ -101,3 +102,49 @@ def test_a_conflict_is_djangos_integrity_error_and_writes_nothing():
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk.insert_rows(RelatedLink, COLUMNS, rows + rows[:1])
     assert not RelatedLink.objects.filter(article=article).exists()
+
+
+def test_updated_rows_come_back_as_written(django_assert_max_num_queries):
+    """Text, NULLs, JSON, a foreign key by its attname and a date, row by row; the fields
+    not named are left alone."""
+    articles = [make_article() for _ in range(len(AWKWARD))]
+    untouched = {a.pk: (a.slug, a.quality) for a in articles}
+    publisher = make_provider()
+    when = datetime(2026, 3, 1, 12, 30, tzinfo=UTC)
+    for n, article in enumerate(articles):
+        article.title = AWKWARD[n]
+        article.excerpt = AWKWARD[-n - 1]
+        article.heat = None if n % 2 else n
+        article.feed_extra = {"n": n, "text": AWKWARD[n], "list": [1, None]} if n % 3 else {}
+        article.provider_id = publisher.pk
+        article.published_at = when
+        article.slug, article.quality = "never-written", 0
+    fields = ("title", "excerpt", "heat", "feed_extra", "provider_id", "published_at")
+    with django_assert_max_num_queries(1 if connection.vendor == "postgresql" else len(articles)):
+        bulk.update_rows(Article, fields, articles)
+    for n, article in enumerate(articles):
+        article.refresh_from_db()
+        assert (article.title, article.excerpt) == (AWKWARD[n], AWKWARD[-n - 1])
+        assert article.heat == (None if n % 2 else n)
+        assert article.feed_extra == (
+            {"n": n, "text": AWKWARD[n], "list": [1, None]} if n % 3 else {}
+        )
+        assert (article.provider_id, article.published_at) == (publisher.pk, when)
+        assert (article.slug, article.quality) == untouched[article.pk]
+
+
+def test_update_keeps_the_search_index_in_step():
+    """A title written by ``update_rows`` is what search finds (the PostgreSQL trigger and
+    the SQLite FTS table follow the column)."""
+    from articles.search import search_articles as search
+
+    article = make_article(title="Harbour cranes idle")
+    article.title = "Zeppelin hangar reopens"
+    bulk.update_rows(Article, ["title"], [article])
+    assert list(search(Article.objects.all(), "zeppelin")) == [article]
+    assert not search(Article.objects.all(), "cranes").exists()
+
+
+def test_no_objects_no_statement(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        bulk.update_rows(Article, ["title"], [])
