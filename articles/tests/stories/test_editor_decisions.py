@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, ArticleTerms, Story, StoryTerm, StoryWord
-from articles.stories import clustering, merge_stories, split_story, take_out_of_stories
+from articles.stories import merge_stories, split_story, take_out_of_stories
 from articles.stories.clustering import refresh_word_counts
 from articles.urlnorm import canonical_url
 
@@ -163,8 +163,7 @@ def _index():
     return rows, dict(StoryWord.objects.filter(articles__gt=0).values_list("term", "articles"))
 
 
-def test_a_re_imported_article_s_words_replace_its_old_ones_in_the_index(tmp_path, monkeypatch):
-    monkeypatch.setattr(clustering, "DELETE_KEYS", 5)  # the old keys deleted in batches
+def test_a_re_imported_article_s_words_replace_its_old_ones_in_the_index(tmp_path):
     import_records(tmp_path, *five())
     first = article(1)
     old_words = set(json.loads(ArticleTerms.objects.get(article=first).terms))
@@ -188,6 +187,43 @@ def test_a_re_imported_article_s_words_replace_its_old_ones_in_the_index(tmp_pat
     refresh_word_counts()
     assert _index() == (rows, counts)
     assert counts[""] == ArticleTerms.objects.count() == 5
+
+
+def test_an_article_re_imported_with_the_same_words_keeps_its_index_rows(tmp_path):
+    """A feed refreshing its scores re-imports articles whose headlines did not change:
+    their words are neither deleted nor written again, and the counts do not move."""
+    import_records(tmp_path, *five())
+    before = _index()
+    with CaptureQueriesContext(connection) as queries:
+        import_records(tmp_path, *five(quality=90))  # changed files: all five updated
+    assert Article.objects.filter(quality=90).count() == 5
+    index_writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.match(r'\s*(DELETE|INSERT|COPY)\b.*"articles_(storyterm|articleterms)"', q["sql"])
+    ]
+    assert index_writes == []
+    assert _index() == before
+
+
+def test_articles_re_imported_with_new_words_leave_no_old_row(tmp_path):
+    """Every old key of every changed article is deleted (in one statement on
+    PostgreSQL, a key a statement on SQLite)."""
+    import_records(tmp_path, *five())
+    old_rows, _ = _index()
+    assert len(old_rows) > 20
+    import_records(
+        tmp_path,
+        *(
+            record(n + 1, f"Completely different headline number {n}", when=FACE_POLICE[n][2])
+            for n in range(5)
+        ),
+    )
+    rows, counts = _index()
+    assert not rows & old_rows
+    assert {term for term, _, _ in rows} >= {"completely", "different", "headline"}
+    refresh_word_counts()
+    assert _index() == (rows, counts)
 
 
 def test_deleting_an_article_deletes_its_words_from_the_index(tmp_path):
