@@ -106,6 +106,15 @@ def manage(url, *args, **popen):
     return subprocess.Popen(command, cwd=ROOT, env=manage_env(url), text=True, **popen)
 
 
+def machine_cpu():
+    """Seconds of the whole machine's CPU from /proc/stat: (busy, idle, iowait, steal)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields[:8]
+    tick = os.sysconf("SC_CLK_TCK")
+    busy = user + nice + system + irq + softirq
+    return tuple(x / tick for x in (busy, idle, iowait, steal))
+
+
 def children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -148,10 +157,10 @@ class BackendCpu(threading.Thread):
 
 def timed_imports(url, shards, server, database):
     """Run one ``import_seeds`` per shard (its arguments) at once; (wall s, import cpu s,
-    server cpu s, outputs)."""
+    server cpu s, machine cpu s (busy, idle, iowait, steal), outputs)."""
     sampler = BackendCpu(server_url(server, "postgres"), database)
     sampler.start()
-    cpu, start = children_cpu(), time.perf_counter()
+    cpu, machine, start = children_cpu(), machine_cpu(), time.perf_counter()
     processes = [
         manage(
             url, "import_seeds", *map(str, shard), stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -163,7 +172,8 @@ def timed_imports(url, shards, server, database):
         out, err = process.communicate(timeout=TIMEOUT)
         outputs.append((process.returncode, out.strip(), err.strip()))
     wall, cpu = time.perf_counter() - start, children_cpu() - cpu
-    return wall, cpu, sampler.total(), outputs
+    machine = tuple(b - a for a, b in zip(machine, machine_cpu(), strict=True))
+    return wall, cpu, sampler.total(), machine, outputs
 
 
 def fingerprint(url):
@@ -238,13 +248,20 @@ def main():
                     if code != 0:
                         failed = True
                         print("    " + "\n    ".join(err.splitlines()[-5:]))
-            print(f"{'':14s} {'wall':>8s} {'files/s':>8s} {'import cpu':>11s} {'server cpu':>11s}")
-            for label, (wall, cpu, server_cpu, _) in (
+            print(
+                f"{'':14s} {'wall':>8s} {'files/s':>8s} {'import cpu':>11s} {'server cpu':>11s}"
+                f" {'machine: busy':>14s} {'idle':>6s} {'iowait':>7s} {'steal':>6s}"
+            )
+            for label, (wall, cpu, server_cpu, machine, _) in (
                 ("1 process", one),
                 (f"{args.processes} processes", many),
             ):
                 rate = len(paths) / wall
-                print(f"{label:14s} {wall:7.1f}s {rate:8.1f} {cpu:10.1f}s {server_cpu:10.1f}s")
+                busy, idle, iowait, steal = machine
+                print(
+                    f"{label:14s} {wall:7.1f}s {rate:8.1f} {cpu:10.1f}s {server_cpu:10.1f}s"
+                    f" {busy:13.1f}s {idle:5.1f}s {iowait:6.1f}s {steal:5.1f}s"
+                )
             ratios.append(one[0] / many[0])
             print(f"round {round_}: throughput ratio = {ratios[-1]:.2f}")
         ratio = statistics.median(ratios)
