@@ -123,6 +123,32 @@ class ArticleAdminForm(forms.ModelForm):
         topics.add(*(after - before))
 
 
+class SeenInlineForm(forms.ModelForm):
+    """A row of the article page's images or related coverage, judged as the article's
+    own fields are (``ArticleAdminForm``): what changed is measured against the values the
+    page was rendered with, not the row as it is now. So a page opened before another
+    editor hid a link, and saved for an excerpt, leaves the link hidden."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            # A post without the hidden value (not from this page) compares with the row.
+            seen = not self.is_bound or self.add_initial_prefix(name) in self.data
+            field.show_hidden_initial = seen
+
+
+class SeenInlineFormSet(forms.BaseInlineFormSet):
+    """Writes only the fields the editor changed in each row (``SeenInlineForm``): a
+    full-row save would put back what another editor changed in the same row."""
+
+    def save_existing(self, form, obj, commit=True):
+        instance = form.save(commit=False)
+        if commit:
+            columns = {field.name for field in instance._meta.concrete_fields}
+            instance.save(update_fields=[name for name in form.changed_data if name in columns])
+        return instance
+
+
 def lost_update_message(article, opened_at, yours):
     """Who saved the article since ``opened_at``, what they changed, and what to do."""
     from django.contrib.admin.models import LogEntry

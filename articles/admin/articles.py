@@ -22,7 +22,14 @@ from newsroom.paginators import BoundedCountPaginator
 
 from .. import moderation, stories
 from ..editors import desk_time, desk_time_short
-from ..forms import ArticleAdminForm, ModerationForm, StoredTextField, TopicChoiceForm
+from ..forms import (
+    ArticleAdminForm,
+    ModerationForm,
+    SeenInlineForm,
+    SeenInlineFormSet,
+    StoredTextField,
+    TopicChoiceForm,
+)
 from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
 from ..search import MAX_WORDS, matching_ids
 from .actions import Page, action_form, intermediate_page
@@ -87,6 +94,7 @@ def _time_cell(when):
 
 class ArticleImageInline(admin.TabularInline):
     model = ArticleImage
+    form, formset = SeenInlineForm, SeenInlineFormSet
     extra = 0
     fields = ["preview", "position", "url", "width", "height", "title"]
     readonly_fields = ["preview"]
@@ -103,6 +111,7 @@ class RelatedLinkInline(admin.TabularInline):
     """
 
     model = RelatedLink
+    form, formset = SeenInlineForm, SeenInlineFormSet
     fk_name = "article"
     extra = 0
     can_delete = False
@@ -433,6 +442,12 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
             ", ".join(owned),
         )
 
+    @staticmethod
+    def _edited(form):
+        """The article's own fields the editor changed."""
+        columns = {field.name for field in Article._meta.concrete_fields}
+        return [name for name in form.changed_data if name in columns or name == "topics"]
+
     def save_model(self, request, obj, form, change):
         """Write only what the editor changed, and remember it is theirs.
 
@@ -441,8 +456,7 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         back. The editor's fields become editor-owned, so imports never overwrite them,
         and the edit version moves on (see ``ArticleAdminForm``).
         """
-        columns = {field.name for field in Article._meta.concrete_fields}
-        changed = [name for name in form.changed_data if name in columns or name == "topics"]
+        changed = self._edited(form)
         obj.mark_edited(*(name for name in Article.EDITABLE_FEED_FIELDS if name in changed))
         if not change:
             super().save_model(request, obj, form, change)
@@ -452,6 +466,13 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         obj.edit_version += 1
         fields = [name for name in changed if name != "topics"]
         obj.save(update_fields=[*fields, "edited_fields", "edit_version", "updated_at"])
+
+    def save_related(self, request, form, formsets, change):
+        """A save that changed only images or related links moves the edit version too,
+        so a page opened before it is refused as it is after an edit of the headline."""
+        super().save_related(request, form, formsets, change)
+        if change and not self._edited(form) and any(f.has_changed() for f in formsets):
+            Article.objects.filter(pk=form.instance.pk).update(edit_version=F("edit_version") + 1)
 
     # The queue's topic actions, which ask for the topic on an intermediate page.
 

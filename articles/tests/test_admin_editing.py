@@ -14,7 +14,7 @@ from articles import moderation
 from articles.models import Article
 
 from .admin_helpers import make_editor
-from .factories import make_article, make_topic
+from .factories import make_article, make_related, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +207,53 @@ def test_a_moderation_decision_meanwhile_does_not_refuse_an_edit(editor_client):
     assert save(editor_client, article, data, title="Edited after publishing").status_code == 302
     article.refresh_from_db()
     assert article.status == Status.PUBLISHED and article.title == "Edited after publishing"
+
+
+# --- Images and related coverage --------------------------------------------------------------
+
+
+def _row_field(data, suffix, row=0):
+    """The posted name of row ``row``'s field ``suffix`` in an inline, found through the
+    hidden value of what the page showed (an unticked box posts nothing of its own)."""
+    names = [n for n in data if n.startswith("initial-") and n.endswith(f"-{row}-{suffix}")]
+    assert len(names) == 1, names
+    return names[0].removeprefix("initial-")
+
+
+def test_a_stale_page_saved_for_the_excerpt_leaves_another_editors_hidden_link_hidden(
+    editor_client, second_client
+):
+    article = make_article(status=Status.PUBLISHED, excerpt="Original.")
+    link = make_related(article, title="An off-topic game guide")
+    stale = open_form(editor_client, article)
+    hide = open_form(second_client, article)
+    hidden = _row_field(hide, "is_hidden")
+    assert save(second_client, article, hide, **{hidden: "on"}).status_code == 302
+    link.refresh_from_db()
+    assert link.is_hidden
+    assert Article.objects.get(pk=article.pk).edit_version == 1, "an inline save is a save"
+
+    refused = save(editor_client, article, stale, excerpt="Ada's excerpt")
+    assert refused.status_code == 200
+    assert "Not saved: this article changed since you opened it" in refused.content.decode()
+    link.refresh_from_db()
+    assert link.is_hidden
+    # Saving again, having looked, writes the excerpt and still leaves the link alone.
+    again = dict(refused.context["adminform"].form.data.lists())
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert editor_client.post(url, again).status_code == 302
+    link.refresh_from_db()
+    article.refresh_from_db()
+    assert link.is_hidden and article.excerpt == "Ada's excerpt"
+
+
+def test_an_image_row_saved_writes_only_the_field_the_editor_changed(editor_client):
+    article = make_article(images=1)
+    image = article.images.get()
+    data = open_form(editor_client, article)
+    # Meanwhile (an import, a script): the image's size is corrected.
+    type(image).objects.filter(pk=image.pk).update(width=1200)
+    title = _row_field(data, "title")
+    assert save(editor_client, article, data, **{title: "A better caption"}).status_code == 302
+    image.refresh_from_db()
+    assert (image.title, image.width) == ("A better caption", 1200)
