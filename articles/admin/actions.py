@@ -7,6 +7,7 @@ action over ModelAdmin hooks). ``ValidSelectionMixin`` keeps a malformed selecti
 a 500.
 """
 
+import hashlib
 from typing import NamedTuple
 
 from django import forms
@@ -52,6 +53,33 @@ def action_form(request, form_class, **kwargs):
     return form_class(**kwargs)
 
 
+SEEN_STATE = "seen_state"
+CHANGED_MEANWHILE = (
+    "Nothing done: the selection changed since this page was opened (another editor "
+    "decided on some of these articles, or new ones arrived). Check the list below, "
+    "then confirm again."
+)
+
+
+def selection_state(*querysets):
+    """What a decision's confirmation page showed, as a short digest: each article it
+    acts on, with its status and schedule. Confirming a page whose digest is no longer
+    the selection's does nothing and shows the page again (``is_stale``)."""
+    rows = sorted(
+        row
+        for queryset in querysets
+        for row in queryset.order_by().values_list("pk", "status", "publish_at")
+    )
+    text = ";".join(f"{pk}:{status}:{when and when.isoformat()}" for pk, status, when in rows)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def is_stale(request, state):
+    """Whether the submitted confirmation page showed another selection than ``state``
+    (a post without the page's digest counts as stale: it showed nothing)."""
+    return request.POST.get(SEEN_STATE) != state
+
+
 class Page(NamedTuple):
     """The words of an intermediate page, and the action its form posts back to."""
 
@@ -61,8 +89,9 @@ class Page(NamedTuple):
     submit: str
 
 
-def intermediate_page(modeladmin, request, queryset, form, page, warnings=()):
-    """Render the page that asks the action's question about the selected objects."""
+def intermediate_page(modeladmin, request, queryset, form, page, warnings=(), state=None):
+    """Render the page that asks the action's question about the selected objects;
+    ``state`` (``selection_state``) goes back with the answer."""
     opts = modeladmin.model._meta
     # "Select all N" comes back as select_across=1 (the admin then ignores the ids), so a
     # huge selection is not written out as one hidden input per row.
@@ -82,6 +111,8 @@ def intermediate_page(modeladmin, request, queryset, form, page, warnings=()):
         "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         "selected_ids": selected_ids,
         "select_across": select_across,
+        "seen_state_name": SEEN_STATE,
+        "seen_state": state,
         "opts": opts,
         "app_label": opts.app_label,
         "media": modeladmin.media + form.media,

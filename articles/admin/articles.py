@@ -32,7 +32,14 @@ from ..forms import (
 )
 from ..models import Article, ArticleImage, RelatedLink, StatusChange, score_ordering
 from ..search import MAX_WORDS, matching_ids
-from .actions import Page, action_form, intermediate_page
+from .actions import (
+    CHANGED_MEANWHILE,
+    Page,
+    action_form,
+    intermediate_page,
+    is_stale,
+    selection_state,
+)
 from .base import DeskAdmin, ReadOnlyAdminMixin, counted, read_only_rest
 from .decisions import ModerationAdminMixin, bulk_actions
 from .filters import (
@@ -511,7 +518,10 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
         rest = Article.objects.filter(story_id__in=story_ids, status=Article.Status.PENDING)
         rest = rest.exclude(pk__in=[a.pk for a in articles])
         form = action_form(request, ModerationForm)
-        if not (form.is_bound and form.is_valid()):
+        # What the page lists: the selected articles and the versions it will reject.
+        state = selection_state(queryset, rest)
+        stale = form.is_bound and is_stale(request, state)
+        if stale or not (form.is_bound and form.is_valid()):
             page = Page(
                 "publish_best_of_story",
                 "Publish these articles and reject the other versions?",
@@ -520,11 +530,14 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
                 "Publish and reject",
             )
             others = list(rest.select_related("provider")[:50])
-            warnings = [
+            warnings = [CHANGED_MEANWHILE] if stale else []
+            warnings.append(
                 f"{counted(rest.count(), 'other pending article')} will be rejected"
                 + (": " + "; ".join(f"“{a}” ({a.provider})" for a in others) if others else ".")
-            ]
-            return intermediate_page(self, request, queryset, form, page, warnings=warnings)
+            )
+            return intermediate_page(
+                self, request, queryset, form, page, warnings=warnings, state=state
+            )
         note = form.cleaned_data.get("note", "")
         published = moderation.change_status(articles, Article.Status.PUBLISHED, request.user, note)
         rejected = moderation.change_status(list(rest), Article.Status.REJECTED, request.user, note)

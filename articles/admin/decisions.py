@@ -24,7 +24,15 @@ from .. import moderation
 from ..editors import desk_time
 from ..forms import ModerationForm, ScheduleForm
 from ..models import Article
-from .actions import Page, action_form, intermediate_page
+from .actions import (
+    CHANGED_MEANWHILE,
+    SEEN_STATE,
+    Page,
+    action_form,
+    intermediate_page,
+    is_stale,
+    selection_state,
+)
 from .base import counted
 
 Status = Article.Status
@@ -85,6 +93,9 @@ class Decision:
 
     def report_one(self, article, data):
         return f"“{article}” was {self.done}{self.when(data)}."
+
+    def report_unchanged(self, article):
+        return f"Nothing changed: “{article}” already was {self.state}."
 
 
 DECISIONS = (
@@ -149,6 +160,19 @@ def current_state(article):
     }[article.status]
 
 
+def changed_meanwhile(article):
+    """Why a one-article decision was not taken: the article's last change since."""
+    last = article.status_changes.select_related("changed_by").order_by("-changed_at").first()
+    who = ""
+    if last is not None:
+        by = last.changed_by.get_username() if last.changed_by else "an import"
+        who = f" ({by}, {desk_time(last.changed_at)}{': ' + last.note if last.note else ''})"
+    return (
+        f"Nothing done: this article changed since you opened this page{who}. "
+        f"{current_state(article)} Decide again below if you still mean to."
+    )
+
+
 def bulk_action(decision):
     """The queue's action for ``decision`` (a function, as ``ModelAdmin.actions`` allows)."""
 
@@ -176,8 +200,13 @@ class ModerationAdminMixin:
         """The queue's action: a confirmation page (with a note, and a time for a
         schedule), then the decision once that page is submitted."""
         form = action_form(request, decision.form_class)
-        if not (form.is_bound and form.is_valid()):
-            return intermediate_page(self, request, queryset, form, decision.page)
+        state = selection_state(queryset)
+        stale = form.is_bound and is_stale(request, state)
+        if stale or not (form.is_bound and form.is_valid()):
+            warnings = [CHANGED_MEANWHILE] if stale else []
+            return intermediate_page(
+                self, request, queryset, form, decision.page, warnings=warnings, state=state
+            )
         articles = list(queryset)
         changed = decision.apply(articles, request.user, form.cleaned_data)
         message = decision.report(len(changed), len(articles), form.cleaned_data)
@@ -225,16 +254,24 @@ class ModerationAdminMixin:
             raise Http404("No such article.")
         decision = BY_SLUG[decision]
         form = decision.form_class(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            decision.apply(article, request.user, form.cleaned_data)
-            message = decision.report_one(article, form.cleaned_data)
-            self.message_user(request, message, messages.SUCCESS)
+        state = selection_state(Article.objects.filter(pk=article.pk))
+        stale = request.method == "POST" and is_stale(request, state)
+        if request.method == "POST" and form.is_valid() and not stale:
+            changed = decision.apply(article, request.user, form.cleaned_data)
+            if changed:
+                message, level = decision.report_one(article, form.cleaned_data), messages.SUCCESS
+            else:
+                message, level = decision.report_unchanged(article), messages.INFO
+            self.message_user(request, message, level)
             return HttpResponseRedirect(reverse("admin:articles_article_change", args=[article.pk]))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{decision.label}: {article}",
             "decision_label": decision.label,
             "current_state": current_state(article),
+            "changed_meanwhile": changed_meanwhile(article) if stale else "",
+            "seen_state_name": SEEN_STATE,
+            "seen_state": state,
             "form": form,
             "original": article,
             "opts": self.opts,

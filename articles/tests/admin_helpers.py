@@ -10,6 +10,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
+from articles.admin.actions import SEEN_STATE, selection_state
+from articles.models import Article
+
 
 def make_user(username, *, group=None, perms=(), **fields):
     fields.setdefault("is_staff", True)
@@ -29,13 +32,30 @@ def make_editor(username="editor"):
 
 
 def action_post(action, objects, **extra):
-    """POST data that runs an admin action on ``objects``."""
-    return {
+    """POST data that runs an admin action on ``objects``; confirming (``apply=``) a
+    decision on articles, with the digest of them its page would carry, as they are now
+    (``articles.admin.actions.selection_state``)."""
+    data = {
         "action": action,
         ACTION_CHECKBOX_NAME: [str(obj.pk) for obj in objects],
         "index": "0",
         **extra,
     }
+    if "apply" in extra and objects and all(isinstance(obj, Article) for obj in objects):
+        data.setdefault(SEEN_STATE, seen_state(objects))
+    return data
+
+
+def seen(*articles):
+    """The digest field of a one-article decision page showing ``articles``."""
+    return {SEEN_STATE: seen_state(articles)}
+
+
+def seen_state(articles, *others):
+    """The digest a confirmation page listing ``articles`` (and acting on ``others``)
+    carries now."""
+    pks = [a.pk for a in [*articles, *others]]
+    return selection_state(Article.objects.filter(pk__in=pks))
 
 
 def ensure_editors_group():

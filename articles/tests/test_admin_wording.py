@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from articles.models import Article, StatusChange
 
-from .admin_helpers import action_post, make_editor
+from .admin_helpers import action_post, make_editor, seen
 from .factories import make_article, make_provider, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,7 @@ def test_a_one_article_decision_names_the_article(editor_client):
     url = reverse("admin:articles_article_moderate", args=[article.pk, "reject"])
     page = editor_client.get(url)
     assert page.context["title"] == "Reject: Bridge reopens"
-    response = editor_client.post(url, {"note": ""}, follow=True)
+    response = editor_client.post(url, {"note": "", **seen(article)}, follow=True)
     assert "It is waiting for review." in page.content.decode()
     assert said(response) == ["“Bridge reopens” was rejected."]
 

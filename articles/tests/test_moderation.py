@@ -12,7 +12,7 @@ from articles import moderation
 from articles.editors import desk_timezone, next_full_hour
 from articles.models import Article, StatusChange, Topic
 
-from .admin_helpers import action_post, make_editor
+from .admin_helpers import action_post, make_editor, seen
 from .factories import make_article, make_provider, make_topic
 
 pytestmark = pytest.mark.django_db
@@ -220,7 +220,7 @@ def test_one_article_decisions(editor_client, editor, decision, to_status):
     a = make_article(status=start)
     form = editor_client.get(moderate_url(a, decision))
     assert form.status_code == 200
-    response = editor_client.post(moderate_url(a, decision), {"note": "Checked sources"})
+    response = editor_client.post(moderate_url(a, decision), {"note": "Checked sources", **seen(a)})
     assert response.status_code == 302
     a.refresh_from_db()
     assert a.status == to_status
@@ -237,7 +237,7 @@ def test_one_article_schedule(editor_client):
     assert editor_client.get(moderate_url(a, "schedule")).status_code == 200
     when = (timezone.now() + timedelta(hours=5)).replace(second=0, microsecond=0)
     response = editor_client.post(
-        moderate_url(a, "schedule"), {"publish_at": when.strftime("%Y-%m-%dT%H:%M")}
+        moderate_url(a, "schedule"), {"publish_at": when.strftime("%Y-%m-%dT%H:%M"), **seen(a)}
     )
     assert response.status_code == 302
     a.refresh_from_db()
@@ -302,6 +302,7 @@ def test_schedule_everything_in_the_queue_via_select_across(editor_client):
     assert "3 selected articles" in html
     when = (timezone.now() + timedelta(days=2)).replace(second=0, microsecond=0)
     data.update(apply="1", publish_at=when.strftime("%Y-%m-%dT%H:%M"))
+    data["seen_state"] = page.context["seen_state"]
     assert editor_client.post(changelist(), data).status_code == 302
     assert Article.objects.filter(publish_at=when).count() == 3
     assert Article.objects.filter(status=Status.REJECTED).count() == 1
@@ -352,9 +353,91 @@ def test_the_one_article_schedule_says_when(editor_client, settings):
     settings.NEWSROOM_DESK_TIME_ZONE = "Europe/London"
     article = make_article(status=Status.PENDING, title="Budget day")
     url = reverse("admin:articles_article_moderate", args=[article.pk, "schedule"])
-    response = editor_client.post(url, {"publish_at": "2099-12-01T09:00"}, follow=True)
+    response = editor_client.post(
+        url, {"publish_at": "2099-12-01T09:00", **seen(article)}, follow=True
+    )
     assert [str(m) for m in response.context["messages"]] == [
         "“Budget day” was scheduled for 1 Dec 2099, 09:00 GMT."
     ]
     page = editor_client.get(url).content.decode()
     assert "It is scheduled for 1 Dec 2099, 09:00 GMT." in page
+
+
+# --- Decisions confirmed on a page another editor overtook ------------------------------
+
+
+def _confirmed(client, data, **answer):
+    """Open the confirmation page for ``data`` (an action post); the post that confirms
+    it as the page carries it."""
+    page = client.post(changelist(), data)
+    assert page.status_code == 200
+    return {**data, "apply": "1", "seen_state": page.context["seen_state"], **answer}
+
+
+def test_select_all_confirmed_after_new_articles_arrived_does_nothing_and_asks_again(
+    editor_client,
+):
+    shown = [make_article(status=Status.PENDING) for _ in range(3)]
+    confirm = _confirmed(editor_client, action_post("reject", shown[:1], select_across="1"))
+    arrived = make_article(status=Status.PENDING)  # an upload meanwhile
+    again = editor_client.post(changelist(), confirm)
+    assert again.status_code == 200
+    assert "the selection changed since this page was opened" in again.text
+    assert "4 selected articles" in again.text and str(arrived) in again.text
+    assert not Article.objects.filter(status=Status.REJECTED).exists()
+    # Confirming the page that lists it does it.
+    confirm["seen_state"] = again.context["seen_state"]
+    assert editor_client.post(changelist(), confirm).status_code == 302
+    assert Article.objects.filter(status=Status.REJECTED).count() == 4
+
+
+def test_a_bulk_publish_confirmed_after_another_editor_sent_one_back_does_nothing(
+    editor_client,
+):
+    a, b = make_article(status=Status.PENDING), make_article(status=Status.PUBLISHED)
+    confirm = _confirmed(editor_client, action_post("publish", [a, b]))
+    moderation.change_status([b], Status.PENDING, make_editor("ben"), note="legal")
+    assert editor_client.post(changelist(), confirm).status_code == 200
+    assert Article.objects.get(pk=a.pk).status == Status.PENDING
+    assert Article.objects.get(pk=b.pk).status == Status.PENDING
+
+
+def test_a_one_article_decision_overtaken_by_another_editor_is_not_taken(editor_client):
+    article = make_article(status=Status.PENDING, title="Court ruling")
+    url = moderate_url(article, "publish")
+    page = editor_client.get(url)
+    assert "It is waiting for review." in page.text
+    moderation.change_status([article], Status.REJECTED, make_editor("ben"), note="legal says no")
+    response = editor_client.post(url, {"note": "", "seen_state": page.context["seen_state"]})
+    assert response.status_code == 200
+    assert "Nothing done: this article changed since you opened this page" in response.text
+    assert "ben" in response.text and "legal says no" in response.text
+    assert "It was rejected." in response.text
+    assert Article.objects.get(pk=article.pk).status == Status.REJECTED
+    # Deciding again on the page as it is now publishes it.
+    retry = {"note": "", "seen_state": response.context["seen_state"]}
+    assert editor_client.post(url, retry).status_code == 302
+    assert Article.objects.get(pk=article.pk).status == Status.PUBLISHED
+
+
+def test_a_post_without_the_pages_digest_decides_nothing(editor_client):
+    article = make_article(status=Status.PENDING)
+    assert editor_client.post(moderate_url(article, "reject"), {"note": ""}).status_code == 200
+    assert (
+        editor_client.post(
+            changelist(), action_post("reject", [article], apply="1", seen_state="x")
+        ).status_code
+        == 200
+    )
+    assert Article.objects.get(pk=article.pk).status == Status.PENDING
+
+
+def test_publishing_an_article_already_published_says_nothing_changed(editor_client):
+    article = make_article(status=Status.PUBLISHED, title="Old news")
+    response = editor_client.post(
+        moderate_url(article, "publish"), {"note": "", **seen(article)}, follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Nothing changed: “Old news” already was published."
+    ]
+    assert not StatusChange.objects.filter(article=article).exists()

@@ -9,7 +9,7 @@ from articles.seedfiles import import_seeds
 from articles.urlnorm import canonical_url
 from providers.models import Provider
 
-from ..admin_helpers import make_editor
+from ..admin_helpers import make_editor, seen
 from ..seedtext import related_item, seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
@@ -108,7 +108,7 @@ def test_admin_decisions_survive_a_changed_seed(tmp_path, client):
     assert article.excerpt == "First line.\nSecond line.\n"
     # ... and rejects it.
     moderate = reverse("admin:articles_article_moderate", args=[article.pk, "reject"])
-    assert client.post(moderate, {"note": "duplicate"}).status_code == 302
+    assert client.post(moderate, {"note": "duplicate", **seen(article)}).status_code == 302
 
     record.update(
         title="The feed's new headline",

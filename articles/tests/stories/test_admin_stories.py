@@ -10,7 +10,7 @@ from django.urls import reverse
 from articles.models import Article, ContentVersion, Story
 from articles.pagecache import bump
 
-from ..admin_helpers import action_post, ensure_editors_group, make_editor
+from ..admin_helpers import action_post, ensure_editors_group, make_editor, seen_state
 from ..factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,11 @@ def test_publish_the_best_version_and_reject_the_rest_in_one_go(editor_client):
     assert asked.status_code == 200
     assert "2 other pending articles will be rejected" in asked.text and "Worst" in asked.text
     done = editor_client.post(
-        QUEUE, action_post("publish_best_of_story", [best], apply="1"), follow=True
+        QUEUE,
+        action_post(
+            "publish_best_of_story", [best], apply="1", seen_state=asked.context["seen_state"]
+        ),
+        follow=True,
     )
     assert "1 article published, 2 other versions rejected." in done.text
     statuses = {a.title: a.status for a in Article.objects.all()}
@@ -171,5 +175,19 @@ def test_an_editor_without_the_publish_permission_cannot_publish_the_best(client
     user = make_user("writer", perms=["articles.view_article", "articles.change_article"])
     client.force_login(user)
     _, (best, other) = make_story("Best", "Other")
-    client.post(QUEUE, action_post("publish_best_of_story", [best], apply="1"))
+    state = seen_state([best], other)  # what the page would show: not the reason it fails
+    client.post(QUEUE, action_post("publish_best_of_story", [best], apply="1", seen_state=state))
+    assert set(Article.objects.values_list("status", flat=True)) == {Status.PENDING}
+
+
+def test_publish_the_best_confirmed_after_a_new_version_joined_does_nothing(editor_client):
+    story, (best, _) = make_story("Best", "Worse")
+    asked = editor_client.post(QUEUE, action_post("publish_best_of_story", [best]))
+    make_article(status=Status.PENDING, title="Late version", story=story)
+    data = action_post(
+        "publish_best_of_story", [best], apply="1", seen_state=asked.context["seen_state"]
+    )
+    again = editor_client.post(QUEUE, data)
+    assert again.status_code == 200 and "Late version" in again.text
+    assert "the selection changed since this page was opened" in again.text
     assert set(Article.objects.values_list("status", flat=True)) == {Status.PENDING}
