@@ -17,6 +17,18 @@ from ..models import Article, ArticleImage
 Status = Article.Status
 
 
+MAX_ID = 2**63 - 1  # a bigger number is no row (and too big for the database)
+
+
+def database_id(value):
+    """``value`` (a query parameter) as a row's id, or None: ASCII digits only (``²`` is a
+    digit to ``str.isdigit`` and not to ``int``), at most ``MAX_ID``."""
+    value = value or ""
+    if value.isascii() and value.isdigit() and int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
 class StatusFilter(admin.SimpleListFilter):
     """Status, defaulting to the review queue (pending); "All" shows every article.
 
@@ -159,13 +171,8 @@ class PublisherFilter(admin.SimpleListFilter):
     def has_output(self):
         return True
 
-    MAX_ID = 2**63 - 1  # a bigger number is no publisher (and too big for the database)
-
     def chosen_id(self):
-        value = self.value() or ""
-        if value.isascii() and value.isdigit() and int(value) <= self.MAX_ID:
-            return int(value)
-        return None
+        return database_id(self.value())
 
     def chosen(self):
         chosen_id = self.chosen_id()
@@ -254,7 +261,7 @@ class StoryFilter(admin.SimpleListFilter):
 
     def value(self):
         value = super().value()
-        return value if value in (self.GROUPED, self.NONE) or (value or "").isdigit() else None
+        return value if value in (self.GROUPED, self.NONE) or database_id(value) else None
 
     def queryset(self, request, queryset):
         value = self.value()
@@ -270,4 +277,4 @@ class StoryFilter(admin.SimpleListFilter):
     def groups(cls, request):
         """Whether the queue shows articles by story (grouped, or one story's)."""
         value = request.GET.get(cls.parameter_name, "")
-        return value == cls.GROUPED or value.isdigit()
+        return value == cls.GROUPED or database_id(value) is not None

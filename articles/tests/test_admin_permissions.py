@@ -240,3 +240,38 @@ def test_an_editor_previews_and_a_superuser_too(client):
     assert client.get(article.get_absolute_url()).status_code == 200
     client.force_login(make_user("root", is_superuser=True))
     assert client.get(article.get_absolute_url()).status_code == 200
+
+
+# --- The admin's "view on site" link -------------------------------------------------------
+
+
+def _view_on_site(obj):
+    from django.contrib.contenttypes.models import ContentType
+
+    content_type = ContentType.objects.get_for_model(obj)
+    return reverse("admin:view_on_site", args=[content_type.pk, obj.pk])
+
+
+def test_view_on_site_needs_the_permission_to_view_the_object(client):
+    from .factories import make_story
+
+    pending = make_article(status=Article.Status.PENDING, title="Unannounced merger")
+    story = make_story(pending)
+    client.force_login(make_user("staffonly"))
+    for obj in (pending, story):
+        response = client.get(_view_on_site(obj))
+        assert response.status_code == 404
+        assert "merger" not in response.get("Location", "")
+    client.force_login(make_editor("ada"))
+    response = client.get(_view_on_site(pending))
+    assert response.status_code == 302 and response["Location"].endswith(pending.get_absolute_url())
+
+
+@pytest.mark.parametrize("object_id", ["999999", "abc", "²"])
+def test_view_on_site_of_nothing_is_a_404(client, object_id):
+    from django.contrib.contenttypes.models import ContentType
+
+    client.force_login(make_editor("ada"))
+    content_type = ContentType.objects.get_for_model(Article)
+    assert client.get(f"/admin/r/{content_type.pk}/{object_id}/").status_code == 404
+    assert client.get("/admin/r/999999/1/").status_code == 404
