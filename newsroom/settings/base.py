@@ -101,6 +101,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
         " PRAGMA mmap_size=268435456; PRAGMA cache_size=-32768;",
     )
+    # A transaction takes the write lock when it begins, waiting up to the timeout for
+    # another writer. A deferred one read first and, if another writer committed
+    # meanwhile, failed at its first write with "database is locked", whatever the
+    # timeout: one of two editors deciding on an article at once got a 500.
+    DATABASES["default"]["OPTIONS"].setdefault("transaction_mode", "IMMEDIATE")
+    DATABASES["default"]["OPTIONS"].setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if env.str("REDIS_URL", default=""):
