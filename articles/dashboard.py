@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from .editors import desk_time
 from .models import Article, ImportRun, StatusChange
+from .seedfiles.writer import FEED_PUBLISHED_NOTE
 
 CHART_DAYS = 30
 CHART_WIDTH = 600
@@ -95,8 +96,12 @@ def readable_duration(duration):
 
 def decisions_since(since):
     """Articles published, scheduled and rejected by editors since ``since``, counted by
-    when the decision was taken (``StatusChange.changed_at``), not when they arrived."""
-    changes = StatusChange.objects.filter(changed_at__gt=since)
+    when the decision was taken (``StatusChange.changed_at``), not when they arrived. The
+    feed's own ``published: true`` on a first import is nobody's decision; one restored
+    from an export was an editor's."""
+    changes = StatusChange.objects.filter(changed_at__gt=since).exclude(
+        changed_by__isnull=True, note=FEED_PUBLISHED_NOTE
+    )
     published = changes.filter(to_status=Article.Status.PUBLISHED)
     return {
         "published": published.filter(

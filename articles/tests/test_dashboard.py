@@ -116,3 +116,18 @@ def test_import_runs_read_durations_and_offer_no_dry_run_filter(admin_client):
     html = admin_client.get(reverse("admin:articles_importrun_changelist")).content.decode()
     assert "0.06 s" in html and "0:00:00.057614" not in html
     assert "dry_run" not in html and "dry run" not in html.lower()
+
+
+def test_the_feeds_own_publications_are_not_editors_decisions(admin_user):
+    from articles.seedfiles.writer import FEED_PUBLISHED_NOTE
+
+    by_feed = make_article(status=Status.PUBLISHED)
+    StatusChange.objects.create(
+        article=by_feed,
+        from_status=Status.PENDING,
+        to_status=Status.PUBLISHED,
+        changed_at=timezone.now(),
+        note=FEED_PUBLISHED_NOTE,
+    )
+    moderation.publish(make_article(status=Status.PENDING), admin_user)
+    assert desk_overview()["published_24h"] == 1
