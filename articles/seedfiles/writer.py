@@ -506,10 +506,15 @@ class BatchWriter:
         insert_rows(through, ("article_id", "topic_id"), list(dict.fromkeys(rows)))
 
     def _write_related(self, batch, article_ids, updated_ids, provider_ids):
-        hidden, shown = _clear_related(updated_ids)
+        """Write the batch's related links. An updated article's shown link that the
+        file gives again as stored is left as it is (a feed refreshing its scores
+        re-imports thousands of articles whose coverage did not change); its other
+        shown links are deleted and written anew, and a hidden one is refreshed in
+        place, still hidden."""
+        hidden, shown = _stored_related(updated_ids)
         targets = _articles_by_url({link.url for item in batch for link in item.record.related})
         adapt_datetime = connection.ops.adapt_datetimefield_value
-        rows, kept_hidden = [], []
+        rows, kept_hidden, kept = [], [], set()
         for item in batch:
             article_id = article_ids[item.record.url]
             for position, link in enumerate(item.record.related):
@@ -535,14 +540,21 @@ class BatchWriter:
                     link.hidden and (article_id, link.url) not in shown,
                     targets.get(link.url),
                 )
+                values = dict(zip(RELATED_COLUMNS, row, strict=True))
+                values["published_at"] = link.published_at
+                stored = shown.get((article_id, link.url))
+                if stored and stored[1] == tuple(values[name] for name in RELATED_FEED_FIELDS):
+                    kept.add(stored[0])
+                    continue
                 hidden_pk = hidden.get((article_id, link.url))
                 if hidden_pk:
-                    values = dict(zip(RELATED_COLUMNS, row, strict=True))
-                    values["published_at"] = link.published_at
                     values.pop("is_hidden")
                     kept_hidden.append(RelatedLink(id=hidden_pk, **values))
                 else:
                     rows.append(row)
+        gone = sorted(pk for pk, _ in shown.values() if pk not in kept)
+        for start in range(0, len(gone), MAX_IN_PARAMS):
+            RelatedLink.objects.filter(pk__in=gone[start : start + MAX_IN_PARAMS]).delete()
         insert_rows(RelatedLink, RELATED_COLUMNS, rows)
         if kept_hidden:
             update_rows(RelatedLink, RELATED_FEED_FIELDS, kept_hidden)
@@ -668,19 +680,19 @@ def _vacuum_side_by_side(tables, largest):
         side.result()
 
 
-def _clear_related(updated_ids):
-    """Delete the shown related links of updated articles; return the hidden ones,
-    ``{(article id, url): link id}``, and the shown ones, ``{(article id, url)}``."""
-    hidden, shown = {}, set()
+def _stored_related(updated_ids):
+    """The related links of updated articles: the hidden ones, ``{(article id, url): link
+    id}``, and the shown ones, ``{(article id, url): (link id, RELATED_FEED_FIELDS
+    values)}``."""
+    hidden, shown = {}, {}
     if updated_ids:
-        for pk, article_id, url, is_hidden in RelatedLink.objects.filter(
+        for pk, article_id, url, is_hidden, *values in RelatedLink.objects.filter(
             article_id__in=updated_ids
-        ).values_list("id", "article_id", "url", "is_hidden"):
+        ).values_list("id", "article_id", "url", "is_hidden", *RELATED_FEED_FIELDS):
             if is_hidden:
                 hidden[article_id, url] = pk
             else:
-                shown.add((article_id, url))
-        RelatedLink.objects.filter(article_id__in=updated_ids, is_hidden=False).delete()
+                shown[article_id, url] = (pk, tuple(values))
     return hidden, shown
 
 

@@ -424,6 +424,36 @@ def test_hidden_links_stay_hidden_and_stay(tmp_path):
     assert not links[canonical_url(record["related"][1]["webUrl"])].is_hidden
 
 
+def test_a_refreshed_file_rewrites_only_the_related_links_that_changed(tmp_path):
+    """Links given again as stored keep their rows; a changed, moved, dropped or new one is
+    written as the file now says."""
+    record = seed_record(33, related=4)
+    path = write_seed(tmp_path, "a.txt", record)
+    import_seeds([path])
+    before = {link.url: link.pk for link in RelatedLink.objects.all()}
+    same, retitled, moved, dropped = (canonical_url(item["webUrl"]) for item in record["related"])
+
+    record["heat"] = 99
+    record["related"][1]["title"] = "A corrected headline"
+    record["related"] = [record["related"][0], record["related"][1], related_item(900)]
+    record["related"].append(seed_record(33, related=4)["related"][2])  # now last
+    write_seed(tmp_path, "a.txt", record)
+    assert import_seeds([path]).updated == 1
+
+    links = {link.url: link for link in RelatedLink.objects.all()}
+    assert links[same].pk == before[same]
+    assert links[retitled].pk != before[retitled]
+    assert links[retitled].title == "A corrected headline"
+    assert links[moved].position == 3 and links[moved].pk != before[moved]
+    assert dropped not in links and len(links) == 4
+    assert [link.position for link in sorted(links.values(), key=lambda x: x.position)] == [
+        0,
+        1,
+        2,
+        3,
+    ]
+
+
 def test_a_chunk_the_database_refuses_is_redone_file_by_file(tmp_path, monkeypatch):
     for n in range(4):
         write_seed(tmp_path, f"{n}.txt", seed_record(40 + n))
