@@ -8,9 +8,10 @@ Run from the project folder:
 It generates ``--files`` seed files (``bench/seedgen.py``, as ``bench_stories.py`` does),
 imports them in this process into a fresh database (SQLite without ``--database-url``,
 else a PostgreSQL database ``nr_profile_import`` on that server) and times every SQL
-statement through a connection execute wrapper. It prints the total wall time, the time
-spent in the database, and the statements grouped by the project function that ran them
-(the innermost frame under ``articles/`` or ``providers/``) with their count and seconds,
+statement through a connection execute wrapper, on every thread's connection. It prints
+the total wall time, the time spent in the database, and the statements grouped by the
+project function that ran them (the innermost frame under ``articles/`` or
+``providers/``, and the thread if not the main one) with their count and seconds,
 largest first. ``--seeds`` imports a folder of your own instead.
 """
 
@@ -19,6 +20,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections import defaultdict
@@ -64,6 +66,8 @@ class Timer:
             return execute(sql, params, many, context)
         finally:
             key = caller()
+            if threading.current_thread() is not threading.main_thread():
+                key += f" [{threading.current_thread().name}]"
             self.seconds[key] += time.perf_counter() - started
             self.calls[key] += 1
 
@@ -130,10 +134,19 @@ def main():
 
         django.setup()
         call_command("migrate", verbosity=0)
+        from django.db.backends.signals import connection_created
+
         from articles.seedfiles import import_seeds
 
         timer = Timer()
         steps = time_steps()
+
+        # The clustering thread opens a connection of its own: time its statements too.
+        def watch(sender, connection, **kwargs):
+            if timer not in connection.execute_wrappers:
+                connection.execute_wrappers.append(timer)
+
+        connection_created.connect(watch)
         started = time.perf_counter()
         with connection.execute_wrapper(timer):
             result = import_seeds([str(seeds)], source="profile_import")

@@ -1,6 +1,9 @@
 """Topics in the admin: renamed, counted and merged."""
 
+from django import forms
 from django.contrib import admin
+from django.db.models import Value
+from django.db.models.functions import Lower
 
 from .. import merging
 from ..models import Article, Topic
@@ -8,8 +11,28 @@ from .actions import MergeActionMixin
 from .base import ArticleCountMixin, DeskAdmin, counted
 
 
+class TopicAdminForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "slug"]
+
+    def clean_name(self):
+        """Unique as the database compares names (``lower()``), told on the field."""
+        name = self.cleaned_data["name"]
+        same = Topic.objects.alias(folded=Lower("name")).filter(folded=Lower(Value(name)))
+        if self.instance.pk:
+            same = same.exclude(pk=self.instance.pk)
+        if other := same.first():
+            raise forms.ValidationError(
+                f"There is already a topic “{other}”, and topic names must differ in more "
+                "than letter case. To file their articles together, merge the topics."
+            )
+        return name
+
+
 @admin.register(Topic)
 class TopicAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
+    form = TopicAdminForm
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}

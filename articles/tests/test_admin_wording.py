@@ -11,7 +11,7 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article, StatusChange
+from articles.models import Article, StatusChange, Topic
 
 from .admin_helpers import action_post, make_editor, seen
 from .factories import make_article, make_provider, make_topic
@@ -218,3 +218,30 @@ def test_a_merge_of_one_asks_for_two(editor_client, changelist, model, message):
     response = editor_client.post(reverse(changelist), action_post("merge", [only]), follow=True)
     assert said(response) == [message]
     assert type(only).objects.filter(pk=only.pk).exists()
+
+
+@pytest.mark.parametrize("name", ["economy", "ECONOMY "])
+def test_a_topic_named_as_another_in_other_case_is_refused_on_its_name(editor_client, name):
+    existing = make_topic(name="Economy")
+    response = editor_client.post(
+        reverse("admin:articles_topic_add"), {"name": name, "slug": "economy-again"}
+    )
+    form = response.context["adminform"].form
+    assert form.errors == {
+        "name": [
+            "There is already a topic “Economy”, and topic names must differ in more than "
+            "letter case. To file their articles together, merge the topics."
+        ]
+    }
+    assert list(Topic.objects.all()) == [existing]
+
+
+def test_a_topic_renamed_in_its_own_case_only_is_saved(editor_client):
+    topic = make_topic(name="Economy")
+    response = editor_client.post(
+        reverse("admin:articles_topic_change", args=[topic.pk]),
+        {"name": "ECONOMY", "slug": topic.slug},
+    )
+    assert response.status_code == 302
+    topic.refresh_from_db()
+    assert topic.name == "ECONOMY"
