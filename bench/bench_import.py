@@ -31,6 +31,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import timed_import  # noqa: E402
+
 PARSE_RATIO_TARGET = 0.5
 REIMPORT_RATIO_TARGET = 5.0
 
@@ -57,17 +59,6 @@ def bare_parse(paths):
     return time.perf_counter() - start, time.process_time() - cpu
 
 
-def timed_import(folder):
-    from articles.seedfiles import import_seeds
-
-    start, cpu = time.perf_counter(), time.process_time()
-    result = import_seeds([folder], source="bench_import")
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    if result.failures:
-        raise SystemExit(f"import failed: {result.failures[:3]}")
-    return (elapsed, cpu), result
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--files", type=int, default=10_000, help="how many seed files")
@@ -90,9 +81,9 @@ def main():
         setup_django(workdir / "bench.sqlite3")
 
         (parse, parse_cpu) = bare_parse(paths)
-        (first, first_cpu), result = timed_import(seeds)
+        first, first_cpu, result = timed_import(seeds, "bench_import")
         print(f"first import:  {result.summary()}")
-        (second, second_cpu), result = timed_import(seeds)
+        second, second_cpu, result = timed_import(seeds, "bench_import")
         print(f"second import: {result.summary()}")
 
         from articles.models import Article, RelatedLink

@@ -28,11 +28,12 @@ import re
 import shutil
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import timed_import  # noqa: E402
 
 RATIO_TARGET = 1.2
 NEW_HEAT = 4321
@@ -48,17 +49,6 @@ def setup_django(url):
 
     django.setup()
     call_command("migrate", verbosity=0)
-
-
-def timed_import(folder):
-    from articles.seedfiles import import_seeds
-
-    start, cpu = time.perf_counter(), time.process_time()
-    result = import_seeds([folder], source="bench_refresh")
-    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
-    if result.failures:
-        raise SystemExit(f"import failed: {result.failures[:3]}")
-    return elapsed, cpu, result
 
 
 def stories():
@@ -120,14 +110,14 @@ def main():
             setup_django(f"sqlite:///{workdir / 'bench.sqlite3'}")
         from django.db import connection
 
-        first, first_cpu, result = timed_import(seeds)
+        first, first_cpu, result = timed_import(seeds, "bench_refresh")
         print(f"{connection.vendor}, first import: {result.summary()}")
         before = stories()
         changed = new_heat(sorted(paths), args.share)
-        again, again_cpu, result = timed_import(seeds)
+        again, again_cpu, result = timed_import(seeds, "bench_refresh")
         print(f"{connection.vendor}, refresh:      {result.summary()}")
 
-        third, third_cpu, _ = timed_import(seeds)
+        third, third_cpu, _ = timed_import(seeds, "bench_refresh")
         from articles.models import Article
 
         checks = {

@@ -1,6 +1,6 @@
 """What the in-process benchmarks share: pointing Django's connection at one size's
 database, timing pages in rounds that alternate between the sizes (so both see the same
-load on a shared machine), and the table of medians and ratios."""
+load on a shared machine), the table of medians and ratios, and a timed import."""
 
 import statistics
 import time
@@ -59,3 +59,16 @@ def print_ratios(timings, sizes, goal, not_held, title):
         print(f"{name:<{width}}{a:>10.2f}{b:>10.2f}{b / a:>8.2f}{flag}")
     print(f"worst ratio: {worst:.2f} (goal <= {goal})")
     return worst
+
+
+def timed_import(folder, source):
+    """Import ``folder`` in this process: ``(wall seconds, CPU seconds, ImportResult)``.
+    Any failed file stops the benchmark, with the first few failures."""
+    from articles.seedfiles import import_seeds
+
+    start, cpu = time.perf_counter(), time.process_time()
+    result = import_seeds([folder], source=source)
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+    if result.failures:
+        raise SystemExit(f"import failed: {result.failures[:3]}")
+    return elapsed, cpu, result

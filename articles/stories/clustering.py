@@ -73,7 +73,7 @@ from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from articles.bulk import MAX_IN_PARAMS, insert_rows, placeholders
+from articles.bulk import MAX_IN_PARAMS, insert_rows, placeholders, update_rows
 from articles.models import (
     Article,
     ArticleTerms,
@@ -581,30 +581,11 @@ def _join(members, edges) -> ClusterResult:
 
 
 def place_articles(assign):
-    """Put the articles of ``assign`` (``{story id: [article ids]}``) into their stories.
-    On PostgreSQL in one ``UPDATE ... FROM unnest(...)`` (a statement a row cost 0.5 s
-    more for 5,000 rows); on SQLite, where a statement is cheap, in a batch of single-row
-    updates. An ``UPDATE ... CASE`` over id lists costs more to build than to run."""
-    pairs = sorted((pk, story) for story, pks in assign.items() for pk in pks)
-    if not pairs:
-        return 0
-    quote = connection.ops.quote_name
-    table = quote(Article._meta.db_table)
-    story, pk = quote(Article._meta.get_field("story").column), quote(Article._meta.pk.column)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"UPDATE {table} SET {story} = placed.story"
-                f" FROM unnest(%s::bigint[], %s::bigint[]) AS placed (id, story)"
-                f" WHERE {table}.{pk} = placed.id",
-                [[p for p, _ in pairs], [s for _, s in pairs]],
-            )
-        else:
-            cursor.executemany(
-                f"UPDATE {table} SET {story} = %s WHERE {pk} = %s",
-                [(s, p) for p, s in pairs],
-            )
-    return len(pairs)
+    """Put the articles of ``assign`` (``{story id: [article ids]}``) into their stories,
+    in one statement on PostgreSQL (``update_rows``): the number of articles placed."""
+    placed = [Article(pk=pk, story_id=story) for story, pks in assign.items() for pk in pks]
+    update_rows(Article, ["story"], sorted(placed, key=lambda article: article.pk))
+    return len(placed)
 
 
 def story_slug(url):
