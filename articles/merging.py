@@ -12,12 +12,12 @@ old URLs answer 301 to the survivor's.
 from dataclasses import dataclass
 
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
-from django.db import transaction
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
 from providers.models import Provider, ProviderAlias
 
+from .conflicts import retried
 from .models import Article, RelatedLink, Topic
 from .pagecache import content_changed
 
@@ -43,6 +43,17 @@ def log_merge(user, survivor, others, describe=lambda obj: f"“{obj}”"):
     )
 
 
+def lock_merged(model, others):
+    """Lock the rows that a merge deletes, in key order, before it re-points anything.
+
+    A transaction that stored rows pointing at one of them (an import's articles, topic
+    links, related links) commits first, and the merge re-points its rows too; one that
+    commits after the merge's lock waits for the merge, then finds its row gone and is
+    tried again (an import reads the publisher's new domain alias). Without the lock,
+    rows committed between the merge's re-pointing and its delete failed the delete."""
+    list(model.objects.select_for_update().filter(pk__in=[o.pk for o in others]).order_by("pk"))
+
+
 # --- Topics ----------------------------------------------------------------------------
 
 
@@ -53,7 +64,7 @@ class TopicMergeResult:
     articles_moved: int
 
 
-@transaction.atomic
+@retried
 def merge_topics(survivor, others, user=None):
     """File every article of ``others`` under ``survivor``, then delete ``others``.
 
@@ -66,6 +77,7 @@ def merge_topics(survivor, others, user=None):
     others = [topic for topic in others if topic.pk != survivor.pk]
     if not others:
         return TopicMergeResult(survivor, [], 0)
+    lock_merged(Topic, others)
     Through = Article.topics.through
     already = Through.objects.filter(topic=survivor).values("article_id")
     moving = set(
@@ -112,7 +124,7 @@ def _aliases_to_add(survivor, others, other_ids):
     return {(kind, value) for kind, value in wanted if value}
 
 
-@transaction.atomic
+@retried
 def merge_providers(survivor, others, user=None):
     """Fold ``others`` into ``survivor`` in one transaction.
 
@@ -124,6 +136,7 @@ def merge_providers(survivor, others, user=None):
     if not others:
         return ProviderMergeResult(survivor, [], 0, 0, 0)
     other_ids = [provider.pk for provider in others]
+    lock_merged(Provider, others)
 
     articles_moved = Article.objects.filter(provider_id__in=other_ids).update(provider=survivor)
     links_moved = RelatedLink.objects.filter(provider_id__in=other_ids).update(provider=survivor)

@@ -6,9 +6,9 @@ admin calls these functions; nothing here knows about requests or forms.
 """
 
 from django.contrib.admin.models import CHANGE, LogEntry
-from django.db import transaction
 from django.utils import timezone
 
+from .conflicts import retried
 from .editors import desk_time
 from .models import Article, StatusChange
 from .pagecache import content_changed
@@ -34,7 +34,7 @@ def _log(user, articles, message):
     )
 
 
-@transaction.atomic
+@retried
 def change_status(articles, to_status, user, note="", publish_at=None):
     """Move articles to ``to_status`` and record who did it; returns the articles changed.
 
@@ -48,8 +48,10 @@ def change_status(articles, to_status, user, note="", publish_at=None):
         raise ValueError("Only a published article can be scheduled.")
     now = timezone.now()
     ids = [article.pk for article in _as_list(articles)]
+    # FOR NO KEY UPDATE: an import's check of its links to these articles (a key share
+    # lock, taken as it commits) does not wait for the decision, nor the decision for it.
     current = list(
-        Article.objects.select_for_update()
+        Article.objects.select_for_update(no_key=True)
         .filter(pk__in=ids)
         .only("pk", "title", "status", "publish_at")
         .order_by("pk")
@@ -93,6 +95,16 @@ def change_status(articles, to_status, user, note="", publish_at=None):
     return changed
 
 
+@retried
+def publish_best(articles, others, user, note=""):
+    """Publish ``articles`` and reject ``others`` (their stories' other versions), all
+    or nothing: ``(published, rejected)``."""
+    return (
+        change_status(articles, Status.PUBLISHED, user, note=note),
+        change_status(others, Status.REJECTED, user, note=note),
+    )
+
+
 def publish(articles, user, note=""):
     """Publish now: readers see the articles from this moment."""
     return change_status(articles, Status.PUBLISHED, user, note=note)
@@ -119,7 +131,7 @@ def _mark_topics_edited(article_ids):
     Article.objects.filter(pk__in=article_ids).mark_edited("topics")
 
 
-@transaction.atomic
+@retried
 def add_topic(articles, topic, user):
     """Add ``topic`` to each article that lacks it; returns the articles changed."""
     articles = _as_list(articles)
@@ -141,7 +153,7 @@ def add_topic(articles, topic, user):
     return changed
 
 
-@transaction.atomic
+@retried
 def remove_topic(articles, topic, user):
     """Remove ``topic`` from each article that has it; returns the articles changed."""
     articles = _as_list(articles)

@@ -539,8 +539,7 @@ class ArticleAdmin(ModerationAdminMixin, DeskAdmin):
                 self, request, queryset, form, page, warnings=warnings, state=state
             )
         note = form.cleaned_data.get("note", "")
-        published = moderation.change_status(articles, Article.Status.PUBLISHED, request.user, note)
-        rejected = moderation.change_status(list(rest), Article.Status.REJECTED, request.user, note)
+        published, rejected = moderation.publish_best(articles, list(rest), request.user, note)
         self.message_user(
             request,
             f"{counted(len(published), 'article')} published, "

@@ -7,9 +7,9 @@ version. Titles and leads are set on the story's change form (the admin)."""
 from dataclasses import dataclass
 
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.db import transaction
 from django.db.models import F
 
+from articles.conflicts import retried
 from articles.merging import log_merge
 from articles.models import Article, Story
 from articles.pagecache import content_changed
@@ -45,7 +45,7 @@ def free_slug(url):
     return slug
 
 
-@transaction.atomic
+@retried
 def split_story(articles, user=None, title=""):
     """Move ``articles`` into a new story (with ``title``); return it. Every member of
     the stories they leave is pinned too, so the split survives re-import."""
@@ -63,7 +63,7 @@ def split_story(articles, user=None, title=""):
     return story
 
 
-@transaction.atomic
+@retried
 def take_out_of_stories(articles, user=None):
     """Take ``articles`` out of their stories for good (imports leave them out)."""
     articles = list(articles)
@@ -77,11 +77,12 @@ def take_out_of_stories(articles, user=None):
     return changed
 
 
-@transaction.atomic
+@retried
 def merge_stories(survivor, others, user=None):
     """Move every member of ``others`` into ``survivor`` (which keeps its title and lead,
     or takes the first other's), pin them all, and delete ``others``."""
     others = [story for story in others if story.pk != survivor.pk]
+    survivor.refresh_from_db(fields=["title", "lead"])  # as stored, on a second try too
     moved = Article.objects.filter(story__in=others).update(story=survivor)
     Article.objects.filter(story=survivor).update(story_pinned=True)
     fields = []
