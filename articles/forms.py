@@ -141,6 +141,18 @@ class SeenInlineFormSet(forms.BaseInlineFormSet):
     """Writes only the fields the editor changed in each row (``SeenInlineForm``): a
     full-row save would put back what another editor changed in the same row."""
 
+    def clean(self):
+        """A row the page showed that is gone now (an import dropped it, another editor
+        deleted it) fails its hidden id field, whose error the page does not show: say
+        it over the rows."""
+        super().clean()
+        if any(self.model._meta.pk.name in form.errors for form in self.forms):
+            raise forms.ValidationError(
+                f"A row of these {self.model._meta.verbose_name_plural} was removed since "
+                "you opened the page (by an import or another editor). Nothing was saved: "
+                "reload the page to see the article as it is now, then make your change again."
+            )
+
     def save_existing(self, form, obj, commit=True):
         instance = form.save(commit=False)
         if commit:

@@ -79,6 +79,7 @@ EDITABLE_SCALARS = tuple(f for f in Article.EDITABLE_FEED_FIELDS if f != "topics
 DECISION_FIELDS = ("status", "publish_at", "moderated_at")
 FEED_PUBLISHED_NOTE = "Published in the feed (seed published: true) when first imported."
 RESTORED_NOTE = "Restored from a Newsroom export (newsroomStatus); dated when it was decided."
+IMAGE_FIELDS = ("url", "width", "height", "title")
 RELATED_COLUMNS = (
     "article_id",
     "position",
@@ -479,17 +480,33 @@ class BatchWriter:
     # --- child rows ----------------------------------------------------------------------
 
     def _write_images(self, batch, article_ids, updated_ids):
+        """Write the batch's lead images. An updated article's image keeps its row at
+        its position, changed in place if the file changed it (as related links do, so
+        an editor's page opened before the refresh still names the rows it shows); the
+        positions the file no longer has are deleted, the new ones inserted."""
+        stored = {}  # (article id, position): (image id, IMAGE_FIELDS values)
         if updated_ids:
-            ArticleImage.objects.filter(article_id__in=updated_ids).delete()
-        insert_rows(
-            ArticleImage,
-            ("article_id", "position", "url", "width", "height", "title"),
-            [
-                (article_ids[item.record.url], position, i.url, i.width, i.height, i.title)
-                for item in batch
-                for position, i in enumerate(item.record.images)
-            ],
-        )
+            for pk, article_id, position, *values in ArticleImage.objects.filter(
+                article_id__in=updated_ids
+            ).values_list("id", "article_id", "position", *IMAGE_FIELDS):
+                stored[article_id, position] = (pk, tuple(values))
+        rows, refreshed, kept = [], [], set()
+        for item in batch:
+            article_id = article_ids[item.record.url]
+            for position, image in enumerate(item.record.images):
+                values = (image.url, image.width, image.height, image.title)
+                if old := stored.get((article_id, position)):
+                    kept.add(old[0])
+                    if old[1] != values:
+                        fields = dict(zip(IMAGE_FIELDS, values, strict=True))
+                        refreshed.append(ArticleImage(id=old[0], **fields))
+                else:
+                    rows.append((article_id, position, *values))
+        gone = sorted(pk for pk, _ in stored.values() if pk not in kept)
+        for start in range(0, len(gone), MAX_IN_PARAMS):
+            ArticleImage.objects.filter(pk__in=gone[start : start + MAX_IN_PARAMS]).delete()
+        update_rows(ArticleImage, IMAGE_FIELDS, refreshed)
+        insert_rows(ArticleImage, ("article_id", "position", *IMAGE_FIELDS), rows)
 
     def _write_topic_links(self, batch, article_ids, updated_ids, topics_locked, topic_ids):
         through = Article.topics.through
@@ -506,15 +523,16 @@ class BatchWriter:
         insert_rows(through, ("article_id", "topic_id"), list(dict.fromkeys(rows)))
 
     def _write_related(self, batch, article_ids, updated_ids, provider_ids):
-        """Write the batch's related links. An updated article's shown link that the
-        file gives again as stored is left as it is (a feed refreshing its scores
-        re-imports thousands of articles whose coverage did not change); its other
-        shown links are deleted and written anew, and a hidden one is refreshed in
-        place, still hidden."""
+        """Write the batch's related links. An updated article's link that the file
+        gives again keeps its row: left as it is if the file gives it as stored (a feed
+        refreshing its scores re-imports thousands of articles whose coverage did not
+        change), else refreshed in place, hidden or shown as it was. So an editor's
+        page opened before the refresh still names the rows it shows. The links the
+        file no longer gives are deleted, and the new ones inserted."""
         hidden, shown = _stored_related(updated_ids)
         targets = _articles_by_url({link.url for item in batch for link in item.record.related})
         adapt_datetime = connection.ops.adapt_datetimefield_value
-        rows, kept_hidden, kept = [], [], set()
+        rows, refreshed, kept = [], [], set()
         for item in batch:
             article_id = article_ids[item.record.url]
             for position, link in enumerate(item.record.related):
@@ -542,22 +560,21 @@ class BatchWriter:
                 )
                 values = dict(zip(RELATED_COLUMNS, row, strict=True))
                 values["published_at"] = link.published_at
-                stored = shown.get((article_id, link.url))
-                if stored and stored[1] == tuple(values[name] for name in RELATED_FEED_FIELDS):
+                key = (article_id, link.url)
+                if stored := shown.get(key):
                     kept.add(stored[0])
-                    continue
-                hidden_pk = hidden.get((article_id, link.url))
-                if hidden_pk:
+                    if stored[1] == tuple(values[name] for name in RELATED_FEED_FIELDS):
+                        continue
+                if pk := stored[0] if stored else hidden.get(key):
                     values.pop("is_hidden")
-                    kept_hidden.append(RelatedLink(id=hidden_pk, **values))
+                    refreshed.append(RelatedLink(id=pk, **values))
                 else:
                     rows.append(row)
         gone = sorted(pk for pk, _ in shown.values() if pk not in kept)
         for start in range(0, len(gone), MAX_IN_PARAMS):
             RelatedLink.objects.filter(pk__in=gone[start : start + MAX_IN_PARAMS]).delete()
         insert_rows(RelatedLink, RELATED_COLUMNS, rows)
-        if kept_hidden:
-            update_rows(RelatedLink, RELATED_FEED_FIELDS, kept_hidden)
+        update_rows(RelatedLink, RELATED_FEED_FIELDS, refreshed)
         return {
             article_ids[item.record.url]
             for item in batch

@@ -12,9 +12,11 @@ from django.urls import reverse
 
 from articles import moderation
 from articles.models import Article
+from articles.seedfiles import import_seeds
 
 from .admin_helpers import make_editor
 from .factories import make_article, make_related, make_topic
+from .seedtext import seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +124,7 @@ def test_an_import_while_the_form_is_open_keeps_its_feed_fields_and_new_topic(ed
     article.topics.add(new_topic)
 
     response = save(editor_client, article, data, title="Storm warning for the coast")
-    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert response.status_code == 302
     article.refresh_from_db()
     assert article.title == "Storm warning for the coast"
     assert (article.quality, article.secured, article.content_hash) == (
@@ -257,3 +259,44 @@ def test_an_image_row_saved_writes_only_the_field_the_editor_changed(editor_clie
     assert save(editor_client, article, data, **{title: "A better caption"}).status_code == 302
     image.refresh_from_db()
     assert (image.title, image.width) == ("A better caption", 1200)
+
+
+def test_a_page_opened_before_an_import_refreshed_its_coverage_saves(editor_client, tmp_path):
+    """The refresh retitles the article's related links; the page still names their rows
+    (an import refreshes a link in place), so the editor's excerpt and hidden link are
+    saved over the import's new titles."""
+    record = seed_record(71, related=2)
+    path = write_seed(tmp_path, "a.txt", record)
+    import_seeds([path])
+    article = Article.objects.get()
+    page = open_form(editor_client, article)
+
+    for item in record["related"]:
+        item["title"] = "Corrected: " + item["title"]
+    write_seed(tmp_path, "a.txt", record)
+    assert import_seeds([path]).updated == 1
+
+    hidden = _row_field(page, "is_hidden")
+    response = save(editor_client, article, page, excerpt="Ada's excerpt", **{hidden: "on"})
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.excerpt == "Ada's excerpt"
+    row_id = int(page[hidden.removesuffix("is_hidden") + "id"][0])
+    links = list(article.related_links.all())
+    assert {link.pk for link in links if link.is_hidden} == {row_id}
+    assert len(links) == 2 and all(link.title.startswith("Corrected: ") for link in links)
+
+
+def test_a_page_showing_a_row_deleted_meanwhile_says_so_over_the_rows(editor_client):
+    article = make_article(status=Status.PUBLISHED, excerpt="Original.")
+    link = make_related(article, title="Coverage the feed later dropped")
+    page = open_form(editor_client, article)
+    link.delete()
+
+    response = save(editor_client, article, page, excerpt="Ada's excerpt")
+    assert response.status_code == 200
+    assert "A row of these related links was removed since you opened the page" in (
+        response.content.decode()
+    )
+    article.refresh_from_db()
+    assert article.excerpt == "Original."

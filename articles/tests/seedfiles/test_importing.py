@@ -425,8 +425,8 @@ def test_hidden_links_stay_hidden_and_stay(tmp_path):
 
 
 def test_a_refreshed_file_rewrites_only_the_related_links_that_changed(tmp_path):
-    """Links given again as stored keep their rows; a changed, moved, dropped or new one is
-    written as the file now says."""
+    """Every link given again keeps its row (an editor's open page names it), changed in
+    place if the file changed it; a dropped one is deleted, a new one inserted."""
     record = seed_record(33, related=4)
     path = write_seed(tmp_path, "a.txt", record)
     import_seeds([path])
@@ -442,9 +442,10 @@ def test_a_refreshed_file_rewrites_only_the_related_links_that_changed(tmp_path)
 
     links = {link.url: link for link in RelatedLink.objects.all()}
     assert links[same].pk == before[same]
-    assert links[retitled].pk != before[retitled]
+    assert links[retitled].pk == before[retitled]
     assert links[retitled].title == "A corrected headline"
-    assert links[moved].position == 3 and links[moved].pk != before[moved]
+    assert links[moved].position == 3 and links[moved].pk == before[moved]
+    assert links[canonical_url(record["related"][2]["webUrl"])].pk not in before.values()
     assert dropped not in links and len(links) == 4
     assert [link.position for link in sorted(links.values(), key=lambda x: x.position)] == [
         0,
@@ -452,6 +453,31 @@ def test_a_refreshed_file_rewrites_only_the_related_links_that_changed(tmp_path)
         2,
         3,
     ]
+
+
+def test_a_refreshed_file_changes_its_images_in_place(tmp_path):
+    """An image at a position given again keeps its row, changed if the file changed it;
+    a position the file no longer has is deleted, a new one inserted."""
+    record = seed_record(34)
+    first = record["images"][0]
+    record["images"] = [first, {**first, "url": "https://img.example/2.jpg"}]
+    path = write_seed(tmp_path, "a.txt", record)
+    import_seeds([path])
+    before = dict(ArticleImage.objects.values_list("position", "id"))
+
+    record["images"] = [{**first, "title": "A corrected caption"}]
+    write_seed(tmp_path, "a.txt", record)
+    assert import_seeds([path]).updated == 1
+    assert list(ArticleImage.objects.values_list("position", "id", "title")) == [
+        (0, before[0], "A corrected caption")
+    ]
+
+    record["images"].append({**first, "url": "https://img.example/3.jpg"})
+    write_seed(tmp_path, "a.txt", record)
+    import_seeds([path])
+    images = list(ArticleImage.objects.order_by("position").values_list("id", "url"))
+    assert images[0][0] == before[0] and images[1][0] not in before.values()
+    assert images[1][1] == "https://img.example/3.jpg"
 
 
 def test_a_chunk_the_database_refuses_is_redone_file_by_file(tmp_path, monkeypatch):
