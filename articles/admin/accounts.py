@@ -1,7 +1,9 @@
-"""Django's own user and group admins, re-registered with ``SafeToFieldMixin``.
+"""Django's user and group admins and django-axes's login records, re-registered with
+the desk's guards (``SafeLookupsMixin``, ``SafeToFieldMixin``).
 
-Their pages are unchanged; only a ``_to_field`` naming a reverse relation
-(``?_to_field=logentry``) answers 400 instead of a 500, as on every desk page.
+Their pages are unchanged; only a query string the desk refuses everywhere (a filter on
+a password hash, a ``_to_field`` naming a reverse relation, a filter the database cannot
+run) answers as on every desk page instead of a server error.
 """
 
 from django.contrib import admin
@@ -9,7 +11,7 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from .base import SafeToFieldMixin
+from .base import SafeLookupsMixin, SafeToFieldMixin
 
 User = get_user_model()
 
@@ -18,10 +20,18 @@ admin.site.unregister(Group)
 
 
 @admin.register(User)
-class UserAdmin(SafeToFieldMixin, auth_admin.UserAdmin):
+class UserAdmin(SafeLookupsMixin, SafeToFieldMixin, auth_admin.UserAdmin):
     pass
 
 
 @admin.register(Group)
-class GroupAdmin(SafeToFieldMixin, auth_admin.GroupAdmin):
+class GroupAdmin(SafeLookupsMixin, SafeToFieldMixin, auth_admin.GroupAdmin):
     pass
+
+
+# django-axes's attempts and logs (registered before this app's admin: INSTALLED_APPS).
+for model, model_admin in list(admin.site._registry.items()):
+    if model._meta.app_label == "axes":
+        admin.site.unregister(model)
+        guarded = (SafeLookupsMixin, SafeToFieldMixin, type(model_admin))
+        admin.site.register(model, type(type(model_admin).__name__, guarded, {}))

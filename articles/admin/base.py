@@ -5,14 +5,29 @@
 admin's read-only fields from its fieldsets, so the two are never restated.
 """
 
+import logging
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist
+from django.db import DatabaseError, transaction
 from django.db.models import Count, OuterRef, Subquery
+from django.db.models.constants import LOOKUP_SEP
 from django.db.models.functions import Coalesce
 from django.utils.text import smart_split
 
 from .actions import ValidSelectionMixin
+
+logger = logging.getLogger(__name__)
+
+# Never filtered on from a changelist's query string: a count that answers yes or no to
+# "secured__startswith=…" reads the encrypted body (or a password hash) a character at a
+# time, which the pages themselves never show.
+SECRET_FIELDS = {"secured", "password"}
+# Lookups a query string may not ask for: a regular expression the database refuses is
+# a server error, and one it accepts may cost it minutes.
+REFUSED_LOOKUPS = {"regex", "iregex"}
 
 # More words than anyone types; each one is another AND-ed condition over every
 # search field, and past about 1,000 SQLite gives up ("Expression tree is too large").
@@ -57,7 +72,35 @@ class SafeToFieldMixin:
         return super().to_field_allowed(request, to_field)
 
 
-class DeskAdmin(SafeToFieldMixin, BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin):
+class SafeLookupsMixin:
+    """A changelist's query string filters on what the list may show, and a filter the
+    database cannot run is the admin's "invalid filter" page, not a server error.
+
+    Django lets a query string filter on any field of the model with any lookup. Here a
+    secret field (``SECRET_FIELDS``) and a regular expression are refused (400), and a
+    filter that fails as the list is counted (``id__range=1``, a year past 9999, a
+    number past the column's range) is reported as Django reports a malformed one.
+    """
+
+    def lookup_allowed(self, lookup, value, request=None):
+        parts = set(lookup.split(LOOKUP_SEP))
+        if parts & SECRET_FIELDS or parts & REFUSED_LOOKUPS:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def get_changelist_instance(self, request):
+        try:
+            # A savepoint: a failed count must not end the request's transaction.
+            with transaction.atomic():
+                return super().get_changelist_instance(request)
+        except (DatabaseError, ArithmeticError, IndexError, TypeError, ValueError) as exc:
+            logger.warning("changelist filter %s refused: %r", request.GET.urlencode(), exc)
+            raise IncorrectLookupParameters(exc) from exc
+
+
+class DeskAdmin(
+    SafeLookupsMixin, SafeToFieldMixin, BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin
+):
     """An editable model on the desk: bounded search, actions safe on any posted id."""
 
 

@@ -5,11 +5,13 @@ from django.contrib import admin
 from newsroom.paginators import BoundedCountPaginator
 
 from ..models import StatusChange
-from .base import BoundedSearchMixin, ReadOnlyAdminMixin, SafeToFieldMixin
+from .base import BoundedSearchMixin, ReadOnlyAdminMixin, SafeLookupsMixin, SafeToFieldMixin
 
 
 @admin.register(StatusChange)
-class StatusChangeAdmin(SafeToFieldMixin, BoundedSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class StatusChangeAdmin(
+    SafeLookupsMixin, SafeToFieldMixin, BoundedSearchMixin, ReadOnlyAdminMixin, admin.ModelAdmin
+):
     list_display = ["changed_at", "article", "from_status", "to_status", "publish_at", "changed_by"]
     list_filter = ["to_status", "from_status", "changed_at"]
     list_select_related = ["article", "changed_by"]

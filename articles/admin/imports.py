@@ -17,7 +17,7 @@ from ..forms import SeedUploadForm
 from ..models import ImportFailure, ImportRun
 from ..seedfiles.importer import DatabaseUnavailable
 from ..uploads import UploadRefused, import_upload, readable_size
-from .base import ReadOnlyAdminMixin, SafeToFieldMixin
+from .base import ReadOnlyAdminMixin, SafeLookupsMixin, SafeToFieldMixin
 
 UPLOAD_PERMISSION = "articles.import_seeds"
 SKIPPED_SHOWN = 5
@@ -31,7 +31,7 @@ class ImportFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 
 @admin.register(ImportRun)
-class ImportRunAdmin(SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+class ImportRunAdmin(SafeLookupsMixin, SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
         "status",
