@@ -36,6 +36,8 @@ next request on any server renders afresh; there is no timeout to wait for.
   feed changes no remaining item's date, and an ``If-Modified-Since`` must not get a 304.
 """
 
+import contextlib
+import functools
 import hashlib
 import logging
 import threading
@@ -191,7 +193,11 @@ def _mirror(cache):
             if _read_row() == version:
                 return version
     except CACHE_ERRORS:
-        logger.warning("the shared cache is unreachable: the version is read from the row")
+        # A full Redis (maxmemory, noeviction) refuses the write but still deletes: with
+        # no version stored, every server reads the row's, never the older one left.
+        logger.warning("the shared cache refused the version: it is read from the row")
+        with contextlib.suppress(CACHE_ERRORS):
+            cache.delete(VERSION_KEY)
     return None
 
 
@@ -286,7 +292,31 @@ def cacheable_request(request):
         and request.method == "GET"
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and not request.path.startswith(_excluded_prefixes())
+        and set(request.GET) <= _page_params()
+        and _served_port(request)
     )
+
+
+@functools.cache
+def _page_params():
+    """The query parameters reader pages read: the front page's filters, the page
+    number, a sitemap's page. A URL with any other (``?utm_source=…``, ``?x=1``) is
+    served but not stored: each would be another copy of the same page, for anyone to
+    fill the cache with, and the page's links repeat the query string it came with."""
+    from articles.filters import ArticleFilter
+
+    return frozenset(ArticleFilter.base_filters) | {"page", "p"}
+
+
+def _served_port(request):
+    """Whether the Host header names no port, or the one the request came in on: any
+    other is accepted by ``ALLOWED_HOSTS`` (which ignores ports) and ends up in the
+    page's absolute links, so it is served but not stored either."""
+    host = request.get_host()
+    _, colon, port = host.rpartition(":")
+    if not colon or "]" in port:  # no port, or an IPv6 literal without one
+        return True
+    return port == str(request.get_port())
 
 
 def cacheable_response(response):

@@ -577,3 +577,59 @@ def test_a_version_read_from_the_row_never_overwrites_a_newer_bump(page_cache, m
     assert (
         bumped and cache.get(pagecache.VERSION_KEY)[0] == ContentVersion.objects.get(pk=1).counter
     )
+
+
+@pytest.mark.parametrize("query", ["?utm_source=x", "?page=1&zzz=2"])
+def test_a_url_with_parameters_no_page_reads_is_served_but_not_stored(client, page_cache, query):
+    """Each would be another copy of the same page for anyone to fill the cache with."""
+    article = make_article(title="The first version")
+    assert "The first version" in client.get("/" + query).text
+    assert "The first version" in client.get("/?page=1").text
+    rename_behind_the_caches_back(article, "A silent change")
+
+    assert "A silent change" in client.get("/" + query).text  # rendered again
+    assert "The first version" in client.get("/?page=1").text  # stored
+
+
+def test_a_host_naming_another_port_is_served_but_not_stored(client, page_cache):
+    """ALLOWED_HOSTS ignores ports, and the port ends up in the page's absolute links."""
+    article = make_article(title="The first version")
+    for host in ("testserver:666", "testserver:80"):
+        assert "The first version" in client.get("/", HTTP_HOST=host).text
+    rename_behind_the_caches_back(article, "A silent change")
+
+    odd = client.get("/", HTTP_HOST="testserver:666").text
+    assert "A silent change" in odd and "testserver:666" in odd
+    assert "The first version" in client.get("/", HTTP_HOST="testserver:80").text
+
+
+def test_a_full_redis_refusing_the_version_leaves_none_older_behind(
+    client, page_cache, monkeypatch
+):
+    """A Redis at its memory limit (noeviction) refuses writes but still deletes: the
+    version it held is dropped, so servers read the row's and never serve what a change
+    retired."""
+    if page_cache != "redis":
+        pytest.skip("local memory keeps no version of its own")
+    import redis
+
+    article = make_article(title="Before the change")
+    assert "Before the change" in client.get("/").text
+    cache = caches["default"]
+    real_set, real_add = type(cache).set, type(cache).add
+
+    def refuse_the_version(write):
+        def refusing(self, key, *args, **kwargs):
+            if key == pagecache.VERSION_KEY:
+                raise redis.exceptions.OutOfMemoryError("command not allowed when used memory")
+            return write(self, key, *args, **kwargs)
+
+        return refusing
+
+    monkeypatch.setattr(type(cache), "set", refuse_the_version(real_set))
+    monkeypatch.setattr(type(cache), "add", refuse_the_version(real_add))
+    Article.objects.filter(pk=article.pk).update(title="After the change")
+    pagecache.bump()
+
+    assert cache.get(pagecache.VERSION_KEY) is None
+    assert "After the change" in client.get("/").text
