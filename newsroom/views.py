@@ -80,6 +80,8 @@ def locked_out(request, original_response=None, credentials=None):
     context = {
         "username": get_client_username(request, credentials) or "",
         "minutes": round(cool_off.total_seconds() / 60) if cool_off else None,
+        # newsroom.auth: the account failed too often from many addresses.
+        "account": getattr(request, "account_locked_out", False),
     }
     return render(request, "registration/locked_out.html", context, status=429)
 

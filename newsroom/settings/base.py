@@ -137,10 +137,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # a username has failed AXES_FAILURE_LIMIT times from one address. Locking the pair, not
 # the username alone, keeps a stranger from locking an editor out from elsewhere.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "newsroom.auth.AccountThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+# ... and an account, from every address but those it has logged in from, after this
+# many (newsroom.auth): guesses spread over many addresses end there too.
+AXES_ACCOUNT_FAILURE_LIMIT = env.int("AXES_ACCOUNT_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

@@ -101,6 +101,9 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, settings):
         (2, "6.6.6.6, 203.0.113.9, 10.0.0.2", "203.0.113.9"),
         (2, "203.0.113.9", "192.0.2.1"),  # came round the proxies: the socket's address
         (1, "", "192.0.2.1"),
+        (1, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),  # its /64
+        (1, "2001:DB8:1:2::1", "2001:db8:1:2::"),
+        (1, "::ffff:203.0.113.9", "203.0.113.9"),
     ],
 )
 def test_client_ip(rf, settings, count, forwarded, expected):
@@ -191,3 +194,44 @@ def test_client_login_in_tests_passes_a_request(client):
         client.login(username="desk", password=PASSWORD)
     assert client.login(request=HttpRequest(), username="desk", password=PASSWORD)
     assert client.get(reverse("admin:index")).status_code == 200
+
+
+def test_a_new_address_for_every_guess_in_one_ipv6_allocation_is_one_address(client, settings):
+    make_editor("desk")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        response = log_in(client, "desk", "not-the-password", REMOTE_ADDR=f"2001:db8::{n + 1}")
+    assert_locked(response)
+    assert_locked(log_in(client, "desk", PASSWORD, REMOTE_ADDR="2001:db8::ffff"))
+
+
+def spread_failures(client, username, settings):
+    """``AXES_ACCOUNT_FAILURE_LIMIT`` failures, from addresses that each stay under the
+    per-address limit."""
+    per_address = settings.AXES_FAILURE_LIMIT - 1
+    for n in range(-(-settings.AXES_ACCOUNT_FAILURE_LIMIT // per_address)):
+        fail(client, username, per_address, REMOTE_ADDR=f"198.51.100.{n + 1}")
+
+
+def test_guesses_spread_over_many_addresses_lock_the_account_from_new_ones(client, settings):
+    make_editor("desk")
+    spread_failures(client, "desk", settings)
+
+    response = log_in(client, "desk", PASSWORD, REMOTE_ADDR="203.0.113.77")
+    assert response.status_code == 429
+    assert b"from many addresses" in response.content
+    assert b"for 30 minutes" in response.content
+
+
+def test_the_account_lock_spares_the_addresses_it_logged_in_from(client, settings):
+    make_editor("desk")
+    assert_logged_in(log_in(client, "desk", PASSWORD, REMOTE_ADDR="192.0.2.50"))
+    client.logout()
+    spread_failures(client, "desk", settings)
+
+    assert_logged_in(log_in(client, "desk", PASSWORD, REMOTE_ADDR="192.0.2.50"))
+
+
+def test_below_the_account_limit_a_new_address_logs_in(client, settings):
+    make_editor("desk")
+    fail(client, "desk", settings.AXES_FAILURE_LIMIT - 1, REMOTE_ADDR="198.51.100.1")
+    assert_logged_in(log_in(client, "desk", PASSWORD, REMOTE_ADDR="203.0.113.77"))
