@@ -18,7 +18,7 @@ from django.urls import reverse
 from providers.models import Provider, ProviderAlias
 
 from .conflicts import retried
-from .models import Article, RelatedLink, Topic
+from .models import Article, RelatedLink, Topic, TopicAlias
 from .pagecache import content_changed
 
 Kind = ProviderAlias.Kind
@@ -72,7 +72,8 @@ def merge_topics(survivor, others, user=None):
     end up with the survivor once: the link rows are inserted with conflicts ignored.
     The merge is an editor's decision on these articles' topics, so they become
     editor-owned: a later import of a changed seed must not file them under the
-    merged-away names again.
+    merged-away names again. The merged names (and their aliases) become the survivor's
+    aliases, so a later import files new articles given them under the survivor.
     """
     others = [topic for topic in others if topic.pk != survivor.pk]
     if not others:
@@ -92,6 +93,9 @@ def merge_topics(survivor, others, user=None):
     )
     touched = Through.objects.filter(topic__in=others).values("article_id")
     Article.objects.filter(pk__in=touched).mark_edited("topics")
+    # The merged names now mean the survivor: imports file them under it.
+    TopicAlias.objects.filter(topic__in=others).update(topic=survivor)
+    survivor.keep_names([topic.name for topic in others])
     log_merge(user, survivor, others)
     Topic.objects.filter(pk__in=[topic.pk for topic in others]).delete()
     content_changed()

@@ -44,6 +44,36 @@ class Topic(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def keep_names(self, names):
+        """Keep ``names`` (this topic's former names, or those of topics merged into it)
+        as its aliases, so imports file them here; an alias that is its name now goes."""
+        TopicAlias.objects.bulk_create(
+            [TopicAlias(topic=self, name=name) for name in names if name],
+            ignore_conflicts=True,
+        )
+        own = Lower(models.Value(self.name))
+        self.aliases.alias(folded=Lower("name")).filter(folded=own).delete()
+
+
+class TopicAlias(models.Model):
+    """A name the feed files articles under that now means this topic: a topic's name
+    before an editor renamed it, or a topic merged into it. Imports file an article
+    given that name under this topic instead of making the old one again."""
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "former topic name"
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="topic_alias_unique_name_ci"),
+        ]
+
+    def __str__(self):
+        return self.name
+
 
 def score_ordering(*fields, using="default"):
     """Order by scores high to low with unscored articles last, then newest first.

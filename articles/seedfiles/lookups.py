@@ -2,7 +2,8 @@
 
 ``Publishers`` maps a seed's domain (or a merged publisher's old domain) to a publisher,
 creating publishers and name aliases as needed; ``Topics`` maps a topic name, ignoring
-case, to a topic, creating it with a free slug. Both load once, when the run first
+case, to a topic (or to the topic a former name now means), creating it with a free
+slug. Both load once, when the run first
 writes, and ``remember`` only what a committed transaction wrote (the ``Written`` of
 ``writer``), so a chunk rolled back leaves no trace in them.
 
@@ -23,7 +24,7 @@ from django.db import DatabaseError, connection
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
-from articles.models import Topic
+from articles.models import Topic, TopicAlias
 from providers.models import Provider, ProviderAlias
 
 # Rows per query when looking names up.
@@ -195,6 +196,10 @@ class Topics:
         self.slugs = set()
 
     def load(self):
+        # A former name (a renamed or merged topic's) files under the topic it means
+        # now, unless a topic has that name again.
+        for pk, name in TopicAlias.objects.values_list("topic_id", "name"):
+            self.ids[name.lower()] = pk
         for pk, name, slug in Topic.objects.values_list("id", "name", "slug"):
             self.ids[name.lower()] = pk
             self.slugs.add(slug)
@@ -268,9 +273,16 @@ def _db_lower(values):
 
 
 def _topics_by_folded_name(folded):
-    """``{LOWER(name): (id, slug)}`` for the stored topics among ``folded``."""
+    """``{LOWER(name): (id, slug)}`` for the stored topics among ``folded``, by their
+    names, else by their former names (``TopicAlias``)."""
     found = {}
     for batch in _batches(folded):
+        found.update(
+            (value, (pk, slug))
+            for value, pk, slug in TopicAlias.objects.annotate(folded=Lower("name"))
+            .filter(folded__in=batch)
+            .values_list("folded", "topic_id", "topic__slug")
+        )
         found.update(
             (value, (pk, slug))
             for value, pk, slug in Topic.objects.annotate(folded=Lower("name"))

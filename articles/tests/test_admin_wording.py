@@ -167,7 +167,8 @@ def test_merging_topics_says_what_moved_and_logs_it(editor_client):
     page = editor_client.post(url, action_post("merge", [keep, other]))
     assert (page.context["title"], page.context["submit"]) == ("Merge topics", "Merge")
     assert page.context["intro"] == (
-        "Choose the topic that stays; the others' articles are filed under it."
+        "Choose the topic that stays; the others' articles are filed under it, and imports "
+        "file their names there too."
     )
     data = action_post("merge", [keep, other], apply="1", survivor=keep.pk)
     response = editor_client.post(url, data, follow=True)
@@ -240,7 +241,12 @@ def test_a_topic_renamed_in_its_own_case_only_is_saved(editor_client):
     topic = make_topic(name="Economy")
     response = editor_client.post(
         reverse("admin:articles_topic_change", args=[topic.pk]),
-        {"name": "ECONOMY", "slug": topic.slug},
+        {
+            "name": "ECONOMY",
+            "slug": topic.slug,
+            "aliases-TOTAL_FORMS": 0,
+            "aliases-INITIAL_FORMS": 0,
+        },
     )
     assert response.status_code == 302
     topic.refresh_from_db()
