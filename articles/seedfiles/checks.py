@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time
 
 from articles.urlnorm import is_http_url
@@ -38,6 +39,12 @@ def type_name(value):
     )
 
 
+def visible(value):
+    """Whether ``value`` has a character that shows: not only spaces and invisible format
+    characters (a zero-width space, a direction mark)."""
+    return any(not char.isspace() and unicodedata.category(char) != "Cf" for char in value)
+
+
 def text(value, what, limit=None, *, required=False):
     if value is None:
         if required:
@@ -48,7 +55,7 @@ def text(value, what, limit=None, *, required=False):
     value = str(value) if not isinstance(value, str) else value
     if "\x00" in value:
         raise ValueError(f"{what} contains a NUL character")
-    if required and not value.strip():
+    if required and not visible(value):
         raise ValueError(f"{what} is empty")
     if limit and len(value) > limit:
         raise ValueError(f"{what} is longer than {limit} characters")
@@ -108,9 +115,18 @@ def url(value, what, *, required=False):
 
 
 def domain(value, what):
+    """A publisher's domain on the web: two labels or more, none starting or ending with
+    a hyphen, and not an IP address (``localhost``, ``1.2.3.4``, ``com`` and the
+    ``javascript`` of ``javascript:alert(1)`` name no publisher)."""
     raw = text(value, what, MAX_DOMAIN, required=True)
     normalized = normalize_domain(raw)
-    if not normalized or not DOMAIN_RE.match(normalized):
+    labels = normalized.split(".")
+    if (
+        not DOMAIN_RE.match(normalized)
+        or len(labels) < 2
+        or any(label.startswith("-") or label.endswith("-") for label in labels)
+        or all(label.isdigit() for label in labels)
+    ):
         raise ValueError(f"{what} is not a domain: {raw!r:.80}")
     return normalized
 

@@ -6,7 +6,8 @@ makes YAML a denial-of-service vector:
 
 * flow collections (``[...]``/``{...}``) and block collections nested more than
   ``MAX_FLOW_DEPTH`` levels (libyaml takes time quadratic in the depth);
-* anchors and aliases (how alias bombs work).
+* anchors and aliases (how alias bombs work);
+* a key given twice in one mapping (PyYAML keeps the last one silently).
 
 Every refusal or parse error is a ``YamlError`` with a message and, where known, a line;
 ``AliasError`` is the one for anchors and aliases. ``locate(data, path)`` finds the line
@@ -188,6 +189,14 @@ def fast_load_all(data):
         elif key is _NO_KEY:
             if isinstance(value, dict | list):
                 raise YamlError("a mapping or list used as a field name")
+            if value in container and any(
+                type(other) is type(value) for other in container if other == value
+            ):  # 1 and true are one key in Python, two in YAML
+                # YAML says keys are unique; PyYAML keeps the last, so a decoy given
+                # first would be read one way here and another way elsewhere.
+                raise YamlError(
+                    f"the field {value!r:.60} is given twice", line=event.start_mark.line + 1
+                )
             frame[1] = value
         else:
             container[key] = value

@@ -107,6 +107,29 @@ BAD_FILES = [
     ("missing provider", without("provider"), "missing provider", None),
     ("provider a list", seed_record(2, provider=["a"]), "provider must be a mapping", 14),
     ("provider bad domain", seed_record(2, provider={"name": "X", "domain": "a b"}), "domain", 16),
+    # Each of these became a publisher, linked from its page as https://<domain>/.
+    *(
+        (
+            f"provider domain {domain}",
+            seed_record(2, provider={"name": "X", "domain": domain}),
+            "provider domain is not a domain",
+            16,
+        )
+        for domain in ("javascript:alert(1)", "localhost", "com", "1.2.3.4", "-a.com", "a-.com")
+    ),
+    # Stored as the headline: a card with no visible title, the slug "article".
+    ("title of spaces", seed_record(2, title="   "), "title is empty", 3),
+    ("title invisible", seed_record(2, title=" \u200b\u200e "), "title is empty", 3),
+    # PyYAML keeps the last of two keys: a decoy given first was read one way by us and
+    # another way by anything else reading the file.
+    (
+        "a key twice",
+        render_seed(seed_record(2)).replace(
+            "\ntitle:", "\nwebUrl: https://evil.example/x\ntitle:", 1
+        ),
+        "the field 'webUrl' is given twice",
+        7,
+    ),
     ("topics not a list", seed_record(2, topics="AI"), "topics must be a list", 18),
     ("topic a mapping", seed_record(2, topics=[{"a": 1}]), "topic 1 must be a name", 19),
     ("nul in title", seed_record(2, title=Raw('"a\\0b"')), "NUL", 3),

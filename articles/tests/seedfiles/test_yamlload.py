@@ -4,7 +4,7 @@ import pytest
 import yaml
 
 from articles.seedfiles.records import parse_seed
-from articles.seedfiles.yamlload import NeedsFullLoader, fast_load_all
+from articles.seedfiles.yamlload import NeedsFullLoader, YamlError, fast_load_all
 
 from ..seedtext import render_seed, seed_record
 
@@ -18,7 +18,6 @@ DOCUMENTS = [
     "literal: |\n  line one\n  line two\nfolded: >\n  folded\n  text\n",
     "flow: {a: [1, {b: c}], d: e}\n",
     "1: int key\ntrue: bool key\n~: null key\n2020-01-01: date key\n",
-    "dup: 1\ndup: 2\n",
     "---\n- 1\n- 2\n---\nsecond: doc\n",
     "",
     "---\n---\n",
@@ -32,6 +31,12 @@ DOCUMENTS = [
 def test_fast_loader_matches_csafeloader(text):
     data = text.encode()
     assert fast_load_all(data) == list(yaml.load_all(data, Loader=yaml.CSafeLoader))
+
+
+@pytest.mark.parametrize("text", ["dup: 1\ndup: 2\n", "a:\n  b: 1\n  b: 2\n", "1: a\n1: b\n"])
+def test_a_key_given_twice_is_refused_where_pyyaml_keeps_the_last(text):
+    with pytest.raises(YamlError, match="given twice"):
+        fast_load_all(text.encode())
 
 
 @pytest.mark.parametrize("text", ["x: !!str 1\n", "<<: {a: 1}\nb: 2\n", "x: !!binary aGk=\n"])
