@@ -274,10 +274,18 @@ def test_topic_admin_merge_and_rename(editor_client):
     assert not Topic.objects.filter(pk=other.pk).exists()
 
     change = reverse("admin:articles_topic_change", args=[keep.pk])
-    response = editor_client.post(change, {"name": "The economy", "slug": "the-economy"})
+    merged_name = keep.aliases.get()  # the merge kept "Economics" for imports
+    inline = {
+        "aliases-TOTAL_FORMS": "1",
+        "aliases-INITIAL_FORMS": "1",
+        "aliases-0-id": str(merged_name.pk),
+        "aliases-0-topic": str(keep.pk),
+    }
+    response = editor_client.post(change, {"name": "The economy", "slug": "the-economy", **inline})
     assert response.status_code == 302
     keep.refresh_from_db()
     assert (keep.name, keep.slug) == ("The economy", "the-economy")
+    assert sorted(keep.aliases.values_list("name", flat=True)) == ["Economics", "Economy"]
     listing = editor_client.get(url).content.decode()
     assert "The economy" in listing
 
