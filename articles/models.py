@@ -311,8 +311,6 @@ class Article(models.Model):
             ),
             # The queue's bounded count of what is live: counted off the index alone.
             models.Index(fields=["status", "publish_at"], name="article_status_schedule_idx"),
-            # Unchanged-file detection on re-import.
-            models.Index(fields=["content_hash"], name="article_content_hash_idx"),
             # A story's members.
             models.Index(fields=["story", "status"], name="article_story_idx"),
             # An editor's decisions, when the editor's account goes: imported articles
@@ -671,6 +669,27 @@ class StatusChange(models.Model):
 
     def __str__(self):
         return f"{self.article}: {self.from_status} → {self.to_status}"
+
+
+class ImportedFile(models.Model):
+    """The bytes of a seed file an import wrote, by their SHA-256, and the article they
+    made: an import skips every file whose bytes it has written before.
+
+    An article's own ``content_hash`` is only the last file's. Two files of one article
+    (a feed respelling its URL, folded into one identity) were each new to every run
+    then, and rewrote the article in turn on every run, for ever."""
+
+    content_hash = models.CharField(max_length=64)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="imported_files")
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_hash"], name="importedfile_unique_hash"),
+        ]
+
+    def __str__(self):
+        return self.content_hash
 
 
 class ImportRun(models.Model):

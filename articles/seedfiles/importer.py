@@ -57,7 +57,7 @@ from django.conf import settings
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
-from articles.models import Article, ImportRun
+from articles.models import Article, ImportedFile, ImportRun
 from articles.pagecache import content_changed
 from articles.stories.background import ClusteringWorker, background_clustering, cluster_backlog
 
@@ -267,7 +267,7 @@ class SeedImporter:
         hashes = {f.content_hash for f in loaded}
         known = retrying(
             lambda: set(
-                Article.objects.filter(content_hash__in=hashes).values_list(
+                ImportedFile.objects.filter(content_hash__in=hashes).values_list(
                     "content_hash", flat=True
                 )
             )

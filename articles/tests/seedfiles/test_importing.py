@@ -480,6 +480,29 @@ def test_a_refreshed_file_changes_its_images_in_place(tmp_path):
     assert images[1][1] == "https://img.example/3.jpg"
 
 
+def test_two_files_of_one_article_leave_it_alone_on_every_later_run(tmp_path):
+    """The feed respelled the URL (a tracking parameter, ``www.``): one article, two
+    files, the later one in the run's order written last. Its hash alone was the
+    article's, so every later run took the other file for new and rewrote the article,
+    back and forth."""
+    first = seed_record(35, quality=11)
+    second = {**first, "quality": 99, "webUrl": first["webUrl"] + "?utm_source=feed"}
+    write_seed(tmp_path, "a.txt", first)
+    write_seed(tmp_path, "b.txt", second)
+    result = import_seeds([tmp_path])
+    assert (result.created, result.updated) == (1, 1)
+    assert Article.objects.get().quality == 99
+
+    for _run in range(2):
+        result = import_seeds([tmp_path])
+        assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
+        assert Article.objects.get().quality == 99
+
+    write_seed(tmp_path, "c.txt", {**first, "quality": 42})  # a new version still lands
+    assert import_seeds([tmp_path]).updated == 1
+    assert Article.objects.get().quality == 42
+
+
 def test_a_chunk_the_database_refuses_is_redone_file_by_file(tmp_path, monkeypatch):
     for n in range(4):
         write_seed(tmp_path, f"{n}.txt", seed_record(40 + n))
