@@ -15,6 +15,7 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.http import HttpResponsePermanentRedirect
 from django.urls import reverse
 
+from providers.domains import normalize_domain
 from providers.models import Provider, ProviderAlias
 
 from .conflicts import retried
@@ -162,7 +163,13 @@ def merge_providers(survivor, others, user=None):
 
 
 def survivor_of(domain):
-    """The publisher a merged-away ``domain`` now belongs to (by its domain alias), or None."""
+    """The publisher a merged-away ``domain`` now belongs to (by its domain alias), or
+    the one of ``domain`` spelled otherwise (``münchen.de``: ``xn--mnchen-3ya.de``), or
+    None."""
+    if (spelled := normalize_domain(domain)) != domain:
+        if provider := Provider.objects.filter(domain=spelled).first():
+            return provider
+        domain = spelled
     alias = (
         ProviderAlias.objects.filter(kind=Kind.DOMAIN, value=domain)
         .exclude(provider__domain=domain)

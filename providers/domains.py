@@ -1,5 +1,6 @@
 """A publisher's identity is its domain, spelled one way."""
 
+import contextlib
 import re
 from urllib.parse import urlsplit
 
@@ -8,10 +9,16 @@ DOMAIN_RE = re.compile(r"^[\w-]+(\.[\w-]+)*$")
 
 
 def normalize_domain(value: str) -> str:
-    """Lower-case host without scheme, port, path, trailing dot or a leading ``www.``.
+    """Lower-case host without scheme, port, path, trailing dot or a leading ``www.``,
+    an internationalised name in its ASCII form (IDNA): ``MÜNCHEN.de``, ``münchen.de``
+    and ``xn--mnchen-3ya.de`` are one publisher, and so are full-width letters and
+    their ASCII ones, as browsers map them. A name IDNA refuses is returned as it is
+    lower-cased, for the caller's checks to refuse.
 
     >>> normalize_domain("https://WWW.CBC.ca:443/news")
     'cbc.ca'
+    >>> normalize_domain("MÜNCHEN.de")
+    'xn--mnchen-3ya.de'
     """
     value = (value or "").strip().lower()
     if "//" in value:
@@ -24,6 +31,9 @@ def normalize_domain(value: str) -> str:
         if value.count(":") == 1:
             value = value.split(":", 1)[0]
     value = value.rstrip(".")
+    if not value.isascii():
+        with contextlib.suppress(UnicodeError):
+            value = value.encode("idna").decode("ascii")
     if value.startswith("www."):
         value = value[4:]
     return value

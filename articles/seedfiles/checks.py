@@ -122,7 +122,8 @@ def domain(value, what):
     normalized = normalize_domain(raw)
     labels = normalized.split(".")
     if (
-        not DOMAIN_RE.match(normalized)
+        not normalized.isascii()  # a name IDNA refuses (normalize_domain)
+        or not DOMAIN_RE.match(normalized)
         or len(labels) < 2
         or any(label.startswith("-") or label.endswith("-") for label in labels)
         or all(label.isdigit() for label in labels)

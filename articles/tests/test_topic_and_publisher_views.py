@@ -140,3 +140,11 @@ def test_publisher_index_is_paginated(client, monkeypatch):
         assert "Next →" in pages[0].content.decode()
         assert client.get(url, {"page": 4}).status_code == 404
         assert client.get(url, {"page": "x"}).status_code == 404
+
+
+def test_a_publisher_page_under_the_unicode_spelling_of_its_domain_redirects(client):
+    provider = make_provider(domain="xn--mnchen-3ya.de", name="Münchner")
+    make_article(provider=provider)
+    response = client.get("/providers/münchen.de/")
+    assert response.status_code == 301
+    assert response["Location"] == reverse("providers:provider_detail", args=["xn--mnchen-3ya.de"])

@@ -12,6 +12,12 @@ from providers.domains import normalize_domain
         ("example.com:8080", "example.com"),
         ("example.com.", "example.com"),
         ("  theverge.com ", "theverge.com"),
+        # One publisher whichever way its internationalised name is spelled.
+        ("MÜNCHEN.de", "xn--mnchen-3ya.de"),
+        ("https://www.münchen.de/x", "xn--mnchen-3ya.de"),
+        ("xn--mnchen-3ya.de", "xn--mnchen-3ya.de"),
+        ("ｋnowtechie.com", "knowtechie.com"),  # a full-width k, as browsers map it
+        ("WWW。example。com", "example.com"),  # ideographic full stops
     ],
 )
 def test_normalize_domain(raw, expected):

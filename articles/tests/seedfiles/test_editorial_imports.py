@@ -156,3 +156,22 @@ def test_a_title_of_only_spaces_is_still_refused(tmp_path, client):
     assert response.context["adminform"].form.errors["title"] == ["This field is required."]
     article.refresh_from_db()
     assert article.title.strip() and article.edited_fields == []
+
+
+@pytest.mark.parametrize("spelling", ["MÜNCHEN.de", "www.münchen.de", "xn--mnchen-3ya.de"])
+def test_a_blocked_publisher_stays_blocked_under_any_spelling_of_its_domain(
+    tmp_path, client, spelling
+):
+    """An internationalised domain in Unicode or in its ASCII form is one publisher: a
+    block of one spelling kept the other's published stories on the front page."""
+    blocked = Provider.objects.create(domain="xn--mnchen-3ya.de", name="Münchner", is_blocked=True)
+    record = seed_record(
+        5, provider={"name": "Münchner", "domain": spelling}, published=True, related=0
+    )
+    record["title"] = "Blocked publisher returns under its Unicode domain"
+    result = import_seeds([write_seed(tmp_path, "a.txt", record)])
+
+    assert result.failed == 0 and Provider.objects.get() == blocked
+    assert Article.objects.get().provider == blocked
+    assert not Article.objects.published().exists()
+    assert "Blocked publisher returns" not in client.get("/").text
