@@ -693,9 +693,14 @@ class ImportedFile(models.Model):
 
 
 class ImportRun(models.Model):
-    """One run of the seed importer, with its counts and failures, and how it ended."""
+    """One run of the seed importer, with its counts and failures, and how it ended.
+
+    Stored as it starts (``running``) and brought up to date after each chunk, so a run
+    in progress shows how far it is, and one that died (killed, its machine lost) stays
+    ``running`` with what it had done by its last chunk (``duration`` says when)."""
 
     class Status(models.TextChoices):
+        RUNNING = "running", "running (or ended without a word: killed, the machine lost)"
         COMPLETED = "completed", "completed"
         INTERRUPTED = "interrupted", "interrupted (SIGINT/SIGTERM)"
         FAILED = "failed", "failed (database unavailable)"

@@ -5,12 +5,15 @@ Dry runs are not recorded, so there is no dry-run column or filter; durations re
 "0.06 s" or "2 min 5 s".
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 
 from ..dashboard import readable_duration
 from ..forms import SeedUploadForm
@@ -20,6 +23,8 @@ from ..uploads import UploadRefused, import_upload, readable_size
 from .base import ReadOnlyAdminMixin, SafeLookupsMixin, SafeToFieldMixin
 
 UPLOAD_PERMISSION = "articles.import_seeds"
+# A run writes its counts after every chunk (seconds apart): this long without, it died.
+SILENT_RUN = timedelta(minutes=15)
 SKIPPED_SHOWN = 5
 
 
@@ -34,7 +39,7 @@ class ImportFailureInline(ReadOnlyAdminMixin, admin.TabularInline):
 class ImportRunAdmin(SafeLookupsMixin, SafeToFieldMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = [
         "started_at",
-        "status",
+        "status_display",
         "source",
         "files_seen",
         "created",
@@ -51,11 +56,24 @@ class ImportRunAdmin(SafeLookupsMixin, SafeToFieldMixin, ReadOnlyAdminMixin, adm
         ("started_at", "finished_at", "duration_display"),
         ("started_by", "source"),
         "paths",
-        ("status", "files_done"),
+        ("status_display", "files_done"),
         ("files_seen", "created", "updated", "unchanged", "failed"),
     ]
     change_list_template = "admin/articles/importrun/change_list.html"
     upload_template = "admin/articles/importrun/upload.html"
+
+    @admin.display(description="status", ordering="status")
+    def status_display(self, run):
+        """A running run that has not written for ``SILENT_RUN`` probably died."""
+        if run.status != ImportRun.Status.RUNNING:
+            return run.get_status_display()
+        last_word = run.started_at + (run.duration or timedelta())
+        if timezone.now() - last_word < SILENT_RUN:
+            return f"running: {run.files_done} of {run.files_seen} files"
+        return (
+            f"no word since {timezone.localtime(last_word):%Y-%m-%d %H:%M}, "
+            f"after {run.files_done} of {run.files_seen} files: killed, or its machine lost?"
+        )
 
     @admin.display(description="duration", ordering="duration")
     def duration_display(self, run):

@@ -48,6 +48,7 @@ publishers and topics it needs again.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import time
@@ -64,7 +65,15 @@ from articles.stories.background import ClusteringWorker, background_clustering,
 from .discovery import find_seed_files, read_seed_files, shard_of
 from .lookups import Publishers, Topics
 from .records import Limits, SeedError, load_seed
-from .runs import Failure, ImportResult, SeedWarning, path_text, record_run, safe_text
+from .runs import (
+    Failure,
+    ImportResult,
+    SeedWarning,
+    path_text,
+    record_progress,
+    safe_text,
+    start_run,
+)
 from .upkeep import import_running
 from .writer import BatchWriter, Item, sqlite_bulk_pragmas
 
@@ -117,6 +126,9 @@ def import_seeds(
     else:
         files = shard_of(find_seed_files(paths, result.skipped if shard[0] == 1 else []), *shard)
     result.files_seen = len(files)
+    run = None
+    if not dry_run:
+        run = retrying(lambda: start_run(result, started_at, source, started_by, paths))
     with (
         _cycle_collector_paused(),
         SeedImporter(result, restore_decisions=restore_decisions) as importer,
@@ -128,11 +140,13 @@ def import_seeds(
                     break
                 chunk = files[start : start + chunk_size]
                 importer.import_chunk(chunk)
-                # After the last chunk, finish_run's statistics come instead.
-                if not dry_run and start + chunk_size < len(files):
-                    retrying(importer.writer.keep_statistics)
                 result.files_done = start + len(chunk)
                 result.last_file = path_text(chunk[-1])
+                # After the last chunk, finish_run's statistics and the run's end come.
+                if not dry_run and start + chunk_size < len(files):
+                    retrying(importer.writer.keep_statistics)
+                    seconds = time.perf_counter() - clock
+                    retrying(functools.partial(record_progress, run, result, seconds))
                 if progress:
                     progress(result.files_done, len(files))
         except (RunInterrupted, KeyboardInterrupt):
@@ -144,8 +158,8 @@ def import_seeds(
         if importer.started_writing and not dry_run and result.status != ImportRun.Status.FAILED:
             importer.finish()
     result.duration = time.perf_counter() - clock
-    if not dry_run:
-        result.run = retrying(lambda: record_run(result, started_at, source, started_by, paths))
+    if run is not None:
+        result.run = retrying(lambda: record_progress(run, result, result.duration, finished=True))
     return result
 
 

@@ -1,7 +1,9 @@
 """What an import run reports (``ImportResult``) and how a real run is recorded.
 
-Every run that writes is recorded as an ``ImportRun`` with one ``ImportFailure`` per bad
-file (``record_run``), whether it completed, was interrupted or lost its database; a dry
+Every run that writes is recorded as an ``ImportRun`` as it starts (``start_run``) and
+brought up to date after each chunk, with one ``ImportFailure`` per bad file
+(``record_progress``); at its end it says whether it completed, was interrupted or lost
+its database, and a run killed outright stays ``running`` with what it had done. A dry
 run records nothing. Every file name and message is made one safe line (``safe_text``).
 """
 
@@ -127,26 +129,39 @@ class ImportResult:
         return f"{safe_text(self.error)}; {line}" if self.error else line
 
 
-def record_run(result, started_at, source, started_by, paths) -> ImportRun:
-    """Store a finished run and its failures in one transaction."""
+def start_run(result, started_at, source, started_by, paths) -> ImportRun:
+    """Store a run as it starts: ``running``, with the files it found."""
+    return ImportRun.objects.create(
+        started_at=started_at,
+        started_by=started_by,
+        source=source,
+        paths="\n".join(path_text(p) for p in paths),
+        files_seen=result.files_seen,
+        status=ImportRun.Status.RUNNING,
+    )
+
+
+def record_progress(run, result, seconds, *, finished=False) -> ImportRun:
+    """Bring the stored run up to date with ``result``: its counts, the failures not
+    stored yet, and, ``finished``, how it ended; in one transaction."""
+    fields = {
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "failed": result.failed,
+        "files_done": result.files_done,
+        "duration": timedelta(seconds=seconds),
+    }
+    if finished:
+        fields.update(status=result.status, finished_at=timezone.now())
+    stored = getattr(run, "failures_stored", 0)
+    new = result.failures[stored:]
     with transaction.atomic():
-        run = ImportRun.objects.create(
-            started_at=started_at,
-            finished_at=timezone.now(),
-            started_by=started_by,
-            source=source,
-            paths="\n".join(path_text(p) for p in paths),
-            files_seen=result.files_seen,
-            created=result.created,
-            updated=result.updated,
-            unchanged=result.unchanged,
-            failed=result.failed,
-            duration=timedelta(seconds=result.duration),
-            status=result.status,
-            files_done=result.files_done,
-        )
+        ImportRun.objects.filter(pk=run.pk).update(**fields)
         ImportFailure.objects.bulk_create(
-            ImportFailure(run=run, file=f.file[:1000], line=f.line, message=f.message)
-            for f in result.failures
+            ImportFailure(run=run, file=f.file[:1000], line=f.line, message=f.message) for f in new
         )
+    run.failures_stored = stored + len(new)
+    for name, value in fields.items():
+        setattr(run, name, value)
     return run

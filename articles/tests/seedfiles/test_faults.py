@@ -326,3 +326,49 @@ def test_a_failed_end_of_run_is_a_warning_not_a_crash(tmp_path, monkeypatch):
     assert "last step failed (relinking failed)" in result.warnings[0].message
     assert ImportRun.objects.get().status == "completed"
     assert Article.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_run_is_on_record_while_it_runs(tmp_path):
+    for n in range(5):
+        write_seed(tmp_path, f"{n}.txt", seed_record(600 + n))
+    seen = []
+
+    def look(done, total):
+        run = ImportRun.objects.get()
+        seen.append((run.status, run.files_done, run.created, run.files_seen))
+
+    result = import_seeds([tmp_path], chunk_size=2, progress=look)
+    assert seen[:2] == [("running", 2, 2, 5), ("running", 4, 4, 5)]
+    assert ImportRun.objects.get() == result.run
+    assert (result.run.status, result.run.files_done, result.run.created) == ("completed", 5, 5)
+
+
+@pytest.mark.django_db
+def test_a_run_killed_outright_stays_on_record_with_what_it_did(tmp_path, admin_client):
+    """SIGKILL, the OOM killer, a machine lost: no handler runs. The run's record says
+    how far it got, and the admin says it has not been heard from."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    for n in range(5):
+        write_seed(tmp_path, f"{n}.txt", seed_record(610 + n))
+    write_seed(tmp_path, "9_bad.txt", "---\ntitle: [\n")
+
+    class Killed(BaseException):
+        pass
+
+    def kill_after_the_second_chunk(done, total):
+        if done == 4:
+            raise Killed
+
+    with pytest.raises(Killed):
+        import_seeds([tmp_path], chunk_size=2, progress=kill_after_the_second_chunk)
+    run = ImportRun.objects.get()
+    assert (run.status, run.files_done, run.created, run.finished_at) == ("running", 4, 4, None)
+    assert Article.objects.count() == 4
+
+    ImportRun.objects.filter(pk=run.pk).update(started_at=run.started_at - timedelta(hours=1))
+    listing = admin_client.get(reverse("admin:articles_importrun_changelist")).text
+    assert "no word since" in listing and "after 4 of 6 files" in listing
