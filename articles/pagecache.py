@@ -250,6 +250,8 @@ _PRIVATE_MODELS = {
     "contentversion",
     "storyterm",
     "storyword",
+    "importedfile",
+    "topicalias",  # a name imports file under a topic: no page shows it
 }
 
 
