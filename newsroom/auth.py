@@ -15,14 +15,20 @@ from axes.exceptions import AxesBackendPermissionDenied
 from axes.helpers import get_client_ip_address, get_client_username
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
-from django.db.models import Sum
+from django.db.models import F, Sum, Value
+from django.db.models.functions import Least
 from django.utils import timezone
 
 
 def account_failures(username, since):
-    """Failed logins as ``username`` since ``since``, from every address."""
+    """Failed logins as ``username`` since ``since``, from every address, each address
+    counted up to ``AXES_FAILURE_LIMIT``: past it, the address is locked and its
+    requests are refused unheard, so they guess nothing (counted whole, one stranger at
+    one address locked the editor out of every new address)."""
+    limit = settings.AXES_FAILURE_LIMIT
     attempts = AccessAttempt.objects.filter(username=username, attempt_time__gte=since)
-    return attempts.aggregate(n=Sum("failures_since_start"))["n"] or 0
+    capped = Least(F("failures_since_start"), Value(limit))
+    return attempts.aggregate(n=Sum(capped))["n"] or 0
 
 
 class AccountThrottleBackend(AxesStandaloneBackend):

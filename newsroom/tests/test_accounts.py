@@ -104,6 +104,10 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, settings):
         (1, "2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),  # its /64
         (1, "2001:DB8:1:2::1", "2001:db8:1:2::"),
         (1, "::ffff:203.0.113.9", "203.0.113.9"),
+        (1, "203.0.113.9:4711", "203.0.113.9"),  # a proxy that writes the port
+        (1, "[2001:db8::1]:443", "2001:db8::"),
+        (1, "not-an-ip", "192.0.2.1"),  # no proxy wrote that: the socket's address
+        (1, "1" * 40, "192.0.2.1"),
     ],
 )
 def test_client_ip(rf, settings, count, forwarded, expected):
@@ -235,3 +239,28 @@ def test_below_the_account_limit_a_new_address_logs_in(client, settings):
     make_editor("desk")
     fail(client, "desk", settings.AXES_FAILURE_LIMIT - 1, REMOTE_ADDR="198.51.100.1")
     assert_logged_in(log_in(client, "desk", PASSWORD, REMOTE_ADDR="203.0.113.77"))
+
+
+def test_one_address_past_its_lock_counts_only_up_to_the_lock_toward_the_account(client, settings):
+    """Its requests past the lock are refused unheard: a stranger at one address must
+    not lock the editor out of every new address."""
+    make_editor("desk")
+    fail(client, "desk", settings.AXES_ACCOUNT_FAILURE_LIMIT + 5, REMOTE_ADDR="198.51.100.9")
+    assert_logged_in(log_in(client, "desk", PASSWORD, REMOTE_ADDR="203.0.113.77"))
+
+
+@pytest.mark.parametrize(
+    ("username", "extra", "said"),
+    [
+        ("a" * 300, {}, b"at most 150 characters"),
+        ("desk", {"HTTP_X_FORWARDED_FOR": "not-an-ip"}, b"Please enter the correct username"),
+    ],
+    ids=["a username past the column", "a forwarded value that is no address"],
+)
+def test_a_hostile_login_gets_the_login_page_not_a_500(client, settings, username, extra, said):
+    settings.TRUSTED_PROXY_COUNT = 1
+    make_editor("desk")
+    client.raise_request_exception = False
+    response = log_in(client, username, "not-the-password", **extra)
+    assert response.status_code == 200
+    assert said in response.content
