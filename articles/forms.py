@@ -123,18 +123,27 @@ class ArticleAdminForm(forms.ModelForm):
         topics.add(*(after - before))
 
 
-class SeenInlineForm(forms.ModelForm):
-    """A row of the article page's images or related coverage, judged as the article's
-    own fields are (``ArticleAdminForm``): what changed is measured against the values the
-    page was rendered with, not the row as it is now. So a page opened before another
-    editor hid a link, and saved for an excerpt, leaves the link hidden."""
+class SeenForm(forms.ModelForm):
+    """A form whose changes are measured against the values the page was rendered with
+    (each field carries its value as shown, hidden), not the row as it is now: a page
+    opened before another editor's save, then saved for one field, names only that one
+    in ``changed_data``. Saved with ``SavesChangedFieldsMixin`` (or ``SeenInlineFormSet``),
+    it writes only those, and leaves the other editor's change alone."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if isinstance(field, forms.FileField):
+                continue  # an upload is a change whatever the page showed
             # A post without the hidden value (not from this page) compares with the row.
             seen = not self.is_bound or self.add_initial_prefix(name) in self.data
             field.show_hidden_initial = seen
+
+
+class SeenInlineForm(SeenForm):
+    """A row of the article page's images or related coverage, judged as the article's
+    own fields are (``ArticleAdminForm``). So a page opened before another editor hid a
+    link, and saved for an excerpt, leaves the link hidden."""
 
 
 class SeenInlineFormSet(forms.BaseInlineFormSet):

@@ -98,6 +98,25 @@ class SafeLookupsMixin:
             raise IncorrectLookupParameters(exc) from exc
 
 
+class SavesChangedFieldsMixin:
+    """A change page writes only the fields the editor changed on it (its form a
+    ``SeenForm``): a page opened before another editor saved, then saved for one field,
+    put back every other field as the page showed it (a publisher's new name, a topic's
+    slug) with no word to either editor."""
+
+    def fields_to_save(self, request, obj, form):
+        columns = {field.name for field in obj._meta.concrete_fields}
+        return [name for name in form.changed_data if name in columns]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        if fields := self.fields_to_save(request, obj, form):
+            auto = [f.name for f in obj._meta.concrete_fields if getattr(f, "auto_now", False)]
+            obj.save(update_fields=[*fields, *auto])
+        return None
+
+
 class DeskAdmin(
     SafeLookupsMixin, SafeToFieldMixin, BoundedSearchMixin, ValidSelectionMixin, admin.ModelAdmin
 ):

@@ -14,17 +14,24 @@ from providers.forms import LogoField
 from providers.models import Provider, ProviderAlias
 
 from .. import merging
+from ..forms import SeenForm
 from ..models import Article
 from ..pagecache import content_changed
 from .actions import MergeActionMixin
-from .base import ArticleCountMixin, DeskAdmin, counted, read_only_rest
+from .base import (
+    ArticleCountMixin,
+    DeskAdmin,
+    SavesChangedFieldsMixin,
+    counted,
+    read_only_rest,
+)
 
 Kind = ProviderAlias.Kind
 # Blocking, unblocking, merging and domain aliases change what readers see.
 PUBLISH_PERMISSION = "articles.publish_article"
 
 
-class ProviderAdminForm(forms.ModelForm):
+class ProviderAdminForm(SeenForm):
     class Meta:
         model = Provider
         fields = ["name", "domain", "logo", "logo_url", "is_blocked"]
@@ -126,7 +133,7 @@ def _domains(provider):
 
 
 @admin.register(Provider)
-class ProviderAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
+class ProviderAdmin(SavesChangedFieldsMixin, ArticleCountMixin, MergeActionMixin, DeskAdmin):
     form = ProviderAdminForm
     list_display = ["logo_thumbnail", "name", "domain", "article_count", "is_blocked"]
     list_display_links = ["name"]
@@ -219,11 +226,13 @@ class ProviderAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
     def logo_preview(self, provider):
         return self._logo(provider, 96)
 
-    def save_model(self, request, obj, form, change):
+    def fields_to_save(self, request, obj, form):
         """A name an editor sets is never overwritten by imports."""
-        if change and "name" in form.changed_data:
+        fields = super().fields_to_save(request, obj, form)
+        if "name" in fields:
             obj.name_edited = True
-        super().save_model(request, obj, form, change)
+            fields.append("name_edited")
+        return fields
 
     def _set_blocked(self, request, queryset, blocked):
         providers = list(queryset.filter(is_blocked=not blocked))

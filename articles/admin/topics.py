@@ -10,12 +10,13 @@ from django.db.models import Value
 from django.db.models.functions import Lower
 
 from .. import merging
+from ..forms import SeenForm
 from ..models import Article, Topic, TopicAlias
 from .actions import MergeActionMixin
-from .base import ArticleCountMixin, DeskAdmin, counted
+from .base import ArticleCountMixin, DeskAdmin, SavesChangedFieldsMixin, counted
 
 
-class TopicAdminForm(forms.ModelForm):
+class TopicAdminForm(SeenForm):
     class Meta:
         model = Topic
         fields = ["name", "slug"]
@@ -55,7 +56,7 @@ class TopicAliasInline(admin.TabularInline):
 
 
 @admin.register(Topic)
-class TopicAdmin(ArticleCountMixin, MergeActionMixin, DeskAdmin):
+class TopicAdmin(SavesChangedFieldsMixin, ArticleCountMixin, MergeActionMixin, DeskAdmin):
     form = TopicAdminForm
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name", "slug"]

@@ -15,7 +15,7 @@ from articles.models import Article
 from articles.seedfiles import import_seeds
 
 from .admin_helpers import make_editor
-from .factories import make_article, make_related, make_topic
+from .factories import make_article, make_provider, make_related, make_topic
 from .seedtext import seed_record, write_seed
 
 pytestmark = pytest.mark.django_db
@@ -26,13 +26,14 @@ Status = Article.Status
 class FormValues(HTMLParser):
     """What the change form would post, read from its HTML."""
 
-    def __init__(self):
+    def __init__(self, form_id="article_form"):
         super().__init__()
+        self.form_id = form_id
         self.values, self._in_form, self._select, self._textarea = [], False, None, None
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and attrs.get("id") == "article_form":
+        if tag == "form" and attrs.get("id") == self.form_id:
             self._in_form = True
         if not self._in_form:
             return
@@ -40,7 +41,8 @@ class FormValues(HTMLParser):
         if tag == "input" and name and attrs.get("type") not in ("submit", "button", "file"):
             if attrs.get("type") == "checkbox" and "checked" not in attrs:
                 return
-            self.values.append((name, attrs.get("value", "on")))
+            box = attrs.get("type") in ("checkbox", "radio")
+            self.values.append((name, attrs.get("value", "on" if box else "")))
         elif tag == "select" and name:
             self._select = name
         elif tag == "option" and self._select and "selected" in attrs:
@@ -64,11 +66,13 @@ class FormValues(HTMLParser):
             self._textarea = None
 
 
-def open_form(client, article):
+def open_form(client, obj):
     """GET the change page; the data its form would post back untouched."""
-    response = client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    response = client.get(url)
     assert response.status_code == 200
-    parser = FormValues()
+    parser = FormValues(f"{meta.model_name}_form")
     parser.feed(response.content.decode())
     data = {}
     for name, value in parser.values:
@@ -77,12 +81,14 @@ def open_form(client, article):
     return data
 
 
-def save(client, article, data, **changes):
+def save(client, obj, data, **changes):
     data = {
         **data,
         **{name: value if isinstance(value, list) else [value] for name, value in changes.items()},
     }
-    return client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    return client.post(url, data)
 
 
 def import_refresh(article, **fields):
@@ -300,3 +306,32 @@ def test_a_page_showing_a_row_deleted_meanwhile_says_so_over_the_rows(editor_cli
     )
     article.refresh_from_db()
     assert article.excerpt == "Original."
+
+
+def test_a_stale_publisher_page_saved_for_its_block_keeps_the_new_name(
+    editor_client, second_client
+):
+    provider = make_provider(name="Dawn")
+    stale = open_form(editor_client, provider)
+    fresh = open_form(second_client, provider)
+    assert save(second_client, provider, fresh, name="Dawn (Pakistan)").status_code == 302
+
+    assert save(editor_client, provider, stale, is_blocked="on").status_code == 302
+    provider.refresh_from_db()
+    assert (provider.name, provider.is_blocked, provider.name_edited) == (
+        "Dawn (Pakistan)",
+        True,
+        True,
+    )
+
+
+def test_a_stale_topic_page_saved_for_its_slug_keeps_the_new_name(editor_client, second_client):
+    topic = make_topic(name="Climate")
+    stale = open_form(editor_client, topic)
+    fresh = open_form(second_client, topic)
+    assert save(second_client, topic, fresh, name="Climate Crisis").status_code == 302
+
+    assert save(editor_client, topic, stale, slug="climate-x").status_code == 302
+    topic.refresh_from_db()
+    assert (topic.name, topic.slug) == ("Climate Crisis", "climate-x")
+    assert list(topic.aliases.values_list("name", flat=True)) == ["Climate"]
