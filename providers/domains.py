@@ -4,15 +4,17 @@ import contextlib
 import re
 from urllib.parse import urlsplit
 
+import idna
+
 # What a normalised domain may look like: dot-separated labels of letters, digits, _ and -.
 DOMAIN_RE = re.compile(r"^[\w-]+(\.[\w-]+)*$")
 
 
 def normalize_domain(value: str) -> str:
     """Lower-case host without scheme, port, path, trailing dot or a leading ``www.``,
-    an internationalised name in its ASCII form (IDNA): ``MÜNCHEN.de``, ``münchen.de``
-    and ``xn--mnchen-3ya.de`` are one publisher, and so are full-width letters and
-    their ASCII ones, as browsers map them. A name IDNA refuses is returned as it is
+    an internationalised name in its ASCII form (IDNA 2008 with UTS 46, as browsers map
+    names): ``MÜNCHEN.de``, ``münchen.de`` and ``xn--mnchen-3ya.de`` are one publisher,
+    and so are full-width letters and their ASCII ones. A name IDNA refuses is returned as it is
     lower-cased, for the caller's checks to refuse.
 
     >>> normalize_domain("https://WWW.CBC.ca:443/news")
@@ -32,8 +34,10 @@ def normalize_domain(value: str) -> str:
             value = value.split(":", 1)[0]
     value = value.rstrip(".")
     if not value.isascii():
-        with contextlib.suppress(UnicodeError):
-            value = value.encode("idna").decode("ascii")
+        with contextlib.suppress(idna.IDNAError, UnicodeError):
+            # UTS 46, non-transitional, as browsers resolve names: "faß.de" is its own
+            # xn--fa-hia.de, not fass.de (Python's own codec, IDNA 2003, said fass.de).
+            value = idna.encode(value, uts46=True, transitional=False).decode("ascii")
     if value.startswith("www."):
         value = value[4:]
     return value

@@ -7,13 +7,14 @@ is (imports now land on that other one); merge the two in the admin. Such rows a
 listed by the migration.
 """
 
+import idna
 from django.db import migrations
 
 
 def ascii_form(domain):
     try:
-        return domain.encode("idna").decode("ascii")
-    except UnicodeError:
+        return idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
         return None
 
 

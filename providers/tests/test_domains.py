@@ -18,6 +18,8 @@ from providers.domains import normalize_domain
         ("xn--mnchen-3ya.de", "xn--mnchen-3ya.de"),
         ("ｋnowtechie.com", "knowtechie.com"),  # a full-width k, as browsers map it
         ("WWW。example。com", "example.com"),  # ideographic full stops
+        ("faß.de", "xn--fa-hia.de"),  # as browsers resolve it: not fass.de
+        ("ςοφία.gr", "xn--kxae4blv.gr"),  # a final sigma kept
     ],
 )
 def test_normalize_domain(raw, expected):
