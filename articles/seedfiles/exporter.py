@@ -31,7 +31,11 @@ normalisations, compared with the file first imported:
   not kept (unknown *top-level* keys are, in ``Article.feed_extra``, and come back
   after the related block);
 * an article's slug comes from its title when imported into a new database, so an
-  article whose title an editor changed may get a different slug there.
+  article whose title an editor changed may get a different slug there;
+* a blocked publisher is marked ``newsroomBlocked: true`` inside ``provider``, and the
+  domains merged into it are listed as ``newsroomDomains``: restored with
+  ``--restore-decisions``, so a blocked publisher's stories stay unseen there too, and
+  later imports of a merged domain land on the survivor.
 
 A file of the same name already in the folder is overwritten.
 """
@@ -46,8 +50,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from articles.models import Article, ArticleImage, RelatedLink
+from providers.models import ProviderAlias
 
 from .format import (
+    BLOCKED_KEY,
+    DOMAINS_KEY,
     MODERATED_AT_KEY,
     PUBLISH_AT_KEY,
     STATUS_KEY,
@@ -83,6 +90,7 @@ def render_seed(article, topics, images, links, now=None) -> str:
     lines = ["---", *_top_level_lines(article, keys, url, now or timezone.now())]
     lines += _decision_lines(article)
     lines += ["", *_provider_lines(article.provider, logos, url)]
+    lines += _publisher_decision_lines(article.provider)
     if topics:
         lines += ["", "topics:", *(f"  - {plain(name)}" for name in topics)]
     if images:
@@ -162,6 +170,17 @@ def _provider_lines(provider, logos, url, pad=""):
     return lines
 
 
+def _publisher_decision_lines(provider):
+    """The desk's decisions on the article's publisher, inside ``provider``: blocked,
+    and the domains merged into it (``domain_aliases``, prefetched by ``export_seeds``)."""
+    lines = []
+    if provider.is_blocked:
+        lines.append(f"  {BLOCKED_KEY}: true")
+    if domains := getattr(provider, "domain_aliases", None):
+        lines += [f"  {DOMAINS_KEY}:", *(f"    - {plain(d)}" for d in sorted(domains))]
+    return lines
+
+
 def _image_lines(images, url):
     lines = []
     for image in images:
@@ -236,7 +255,8 @@ def export_seeds(directory, queryset=None, *, chunk_size=500) -> ExportResult:
 
 
 def _write_files(directory, articles, result, now):
-    """Write one chunk of articles, their topics fetched in one query."""
+    """Write one chunk of articles, their topics and publishers' merged domains fetched
+    in one query each."""
     topics = {}
     for article_id, name in (
         Article.topics.through.objects.filter(article_id__in=[a.pk for a in articles])
@@ -244,6 +264,13 @@ def _write_files(directory, articles, result, now):
         .values_list("article_id", "topic__name")
     ):
         topics.setdefault(article_id, []).append(name)
+    merged = {}
+    for provider_id, domain in ProviderAlias.objects.filter(
+        kind=ProviderAlias.Kind.DOMAIN, provider_id__in={a.provider_id for a in articles}
+    ).values_list("provider_id", "value"):
+        merged.setdefault(provider_id, []).append(domain)
+    for article in articles:
+        article.provider.domain_aliases = merged.get(article.provider_id, [])
     for article in articles:
         text = render_seed(
             article,

@@ -34,6 +34,10 @@ STATUS_KEY = "newsroomStatus"
 PUBLISH_AT_KEY = "newsroomPublishAt"
 MODERATED_AT_KEY = "newsroomModeratedAt"
 DECISION_KEYS = (STATUS_KEY, PUBLISH_AT_KEY, MODERATED_AT_KEY)
+# Inside ``provider``, also only from the exporter: the desk blocked the publisher, and
+# the domains merged into it (its domain aliases).
+BLOCKED_KEY = "newsroomBlocked"
+DOMAINS_KEY = "newsroomDomains"
 DECISION_STATUSES = ("pending", "published", "rejected")
 TOP_LEVEL_KEYS = frozenset(
     {

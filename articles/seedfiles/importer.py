@@ -225,8 +225,8 @@ BACKLOG_FAILED = (
     "why); they stay for the next import, or for manage.py cluster_stories"
 )
 IGNORED_DECISION = (
-    "carries Newsroom's decision keys (newsroomStatus): ignored; to restore an export's "
-    "decisions, import it with --restore-decisions"
+    "carries Newsroom's decision keys (newsroomStatus, newsroomBlocked, newsroomDomains): "
+    "ignored; to restore an export's decisions, import it with --restore-decisions"
 )
 
 
@@ -301,8 +301,8 @@ class SeedImporter:
             self.result.warnings.extend(
                 SeedWarning(seed_file.name, message) for message in record.warnings
             )
-            if record.decision and not self.restore_decisions:
-                record.decision = None
+            if record.restores and not self.restore_decisions:
+                record.drop_decisions()
                 self.result.warnings.append(SeedWarning(seed_file.name, IGNORED_DECISION))
             if record.url in batch_urls:
                 # The same article twice: write the first so the second updates it.

@@ -41,8 +41,10 @@ from articles.urlnorm import canonical_url, is_http_url
 from . import checks
 from .checks import MAX_PROVIDER_NAME, MAX_SHORT, MAX_TITLE, MAX_TOPIC, MAX_URL, type_name
 from .format import (
+    BLOCKED_KEY,
     DECISION_KEYS,
     DECISION_STATUSES,
+    DOMAINS_KEY,
     MODERATED_AT_KEY,
     PUBLISH_AT_KEY,
     SOURCE,
@@ -169,8 +171,19 @@ class SeedRecord:
     # kept so an export writes the record back without loss.
     extra: dict = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
-    # Only in Newsroom's own exports: the decision to restore (see ``_decision``).
+    # Only in Newsroom's own exports: the decision to restore (see ``_decision``), and
+    # the desk's on the publisher: blocked, the domains merged into it.
     decision: SeedDecision | None = None
+    provider_blocked: bool = False
+    provider_domains: tuple[str, ...] = ()
+
+    @property
+    def restores(self):
+        """Whether the record carries any of the desk's decisions to restore."""
+        return bool(self.decision or self.provider_blocked or self.provider_domains)
+
+    def drop_decisions(self):
+        self.decision, self.provider_blocked, self.provider_domains = None, False, ()
 
 
 # --- reading --------------------------------------------------------------------------
@@ -326,6 +339,7 @@ def build_record(record: dict, limits: Limits = DEFAULT_LIMITS) -> SeedRecord:
     url_key, amp_key, cdn_key = URL_KEYS[style]
     head = _top_level(record, url_key, limits, warnings)
     domain, provider_name, logo_url = _publisher(record, warnings, extra)
+    provider_blocked, provider_domains = _publisher_decisions(record["provider"], domain)
     topics = _topics(record, limits, warnings)
     images = _images(record, limits, warnings)
     related = _related_items(record, head["url"], limits, warnings)
@@ -349,6 +363,8 @@ def build_record(record: dict, limits: Limits = DEFAULT_LIMITS) -> SeedRecord:
         extra=extra,
         warnings=warnings,
         decision=_decision(record, limits),
+        provider_blocked=provider_blocked,
+        provider_domains=provider_domains,
     )
 
 
@@ -448,6 +464,26 @@ def _publisher(record, warnings, extra):
                 continue
             logo_url = logo_url or absolute
     return domain, name or domain, logo_url
+
+
+def _publisher_decisions(provider, domain):
+    """``(blocked, merged domains)`` an export recorded on the publisher."""
+    path = ("provider",)
+    blocked = provider.get(BLOCKED_KEY, False)
+    if not isinstance(blocked, bool):
+        raise SeedError(f"provider {BLOCKED_KEY} must be true or false", path=(*path, BLOCKED_KEY))
+    given = provider.get(DOMAINS_KEY) or []
+    if not isinstance(given, list):
+        raise SeedError(f"provider {DOMAINS_KEY} must be a list", path=(*path, DOMAINS_KEY))
+    domains = []
+    for number, value in enumerate(given, 1):
+        try:
+            merged = checks.domain(value, f"provider {DOMAINS_KEY} {number}")
+        except ValueError as exc:
+            raise SeedError(str(exc), path=(*path, DOMAINS_KEY, number - 1)) from None
+        if merged != domain and merged not in domains:
+            domains.append(merged)
+    return blocked, tuple(domains)
 
 
 def _topics(record, limits, warnings):

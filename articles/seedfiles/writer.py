@@ -242,6 +242,7 @@ class BatchWriter:
         written = Written()
         records = [item.record for item in batch]
         provider_ids = self.publishers.write(records, written)
+        _restore_publisher_decisions(records, provider_ids)
         lock_articles(records)
         # Under the row locks, so an editor's save is either seen or waits for the batch.
         stored = {
@@ -611,6 +612,30 @@ class BatchWriter:
                 for link in item.record.related
             )
         }
+
+
+def _restore_publisher_decisions(records, provider_ids):
+    """An export's blocks and merged domains (``--restore-decisions`` only: the importer
+    drops them otherwise): a block is set, a merged domain becomes a domain alias if no
+    publisher has it. Never an unblock: a block set here since stays."""
+    blocked = sorted({provider_ids[r.domain] for r in records if r.provider_blocked})
+    if blocked:
+        Provider.objects.filter(pk__in=blocked, is_blocked=False).update(is_blocked=True)
+    merged = {(provider_ids[r.domain], d) for r in records for d in r.provider_domains}
+    if merged:
+        taken = set(
+            Provider.objects.filter(domain__in={d for _, d in merged}).values_list(
+                "domain", flat=True
+            )
+        )
+        ProviderAlias.objects.bulk_create(
+            [
+                ProviderAlias(provider_id=pk, kind=ProviderAlias.Kind.DOMAIN, value=domain)
+                for pk, domain in sorted(merged)
+                if domain not in taken
+            ],
+            ignore_conflicts=True,
+        )
 
 
 def slug_base(title):

@@ -435,3 +435,42 @@ def test_a_dry_run_counts_the_same_without_trust(tmp_path):
     result = import_seeds([tmp_path], dry_run=True)
     assert (result.created, result.failed) == (1, 0)
     assert not Article.objects.exists() and not ImportRun.objects.exists()
+
+
+def test_a_publishers_block_and_merged_domains_survive_export_and_restore(tmp_path):
+    """Restored without them, a blocked publisher's stories went live on the new site,
+    and the next import of a merged domain made the merged publisher again."""
+    from articles.merging import merge_providers
+
+    write_seed(tmp_path, "in/1.txt", seed_record(1, published=True, related=0))
+    other = {"name": "Other", "domain": "www.other-news.example"}
+    write_seed(tmp_path, "in/2.txt", seed_record(2, published=True, provider=other, related=0))
+    import_seeds([tmp_path / "in"])
+    survivor = Provider.objects.get(domain="example-news.com")
+    merge_providers(survivor, [Provider.objects.get(domain="other-news.example")])
+    Provider.objects.filter(pk=survivor.pk).update(is_blocked=True)
+    assert not Article.objects.published().exists()
+
+    export_seeds(tmp_path / "out")
+    assert exported_record(tmp_path / "out", 1)["provider"]["newsroomBlocked"] is True
+    empty_the_database()
+    result = import_seeds([tmp_path / "out"], restore_decisions=True)
+
+    assert (result.created, result.failed, result.warnings) == (2, 0, [])
+    restored = Provider.objects.get()
+    assert restored.is_blocked and not Article.objects.published().exists()
+    assert list(restored.aliases.filter(kind="domain").values_list("value", flat=True)) == [
+        "other-news.example"
+    ]
+    import_seeds([write_seed(tmp_path, "later/3.txt", seed_record(3, provider=other, related=0))])
+    assert Provider.objects.get() == restored
+
+
+def test_a_feed_file_cannot_block_or_merge_without_restore(tmp_path):
+    provider = {"name": "X", "domain": "x.example", "newsroomBlocked": True}
+    provider["newsroomDomains"] = ["y.example"]
+    record = seed_record(1, provider=provider, related=0)
+    result = import_seeds([write_seed(tmp_path, "a.txt", record)])
+    assert [w.message for w in result.warnings] == [IGNORED_DECISION]
+    stored = Provider.objects.get()
+    assert not stored.is_blocked and not stored.aliases.exists()
