@@ -73,6 +73,26 @@ class ArticleAdminForm(forms.ModelForm):
             # A post without the hidden value (not from this page) compares with the row.
             seen = not self.is_bound or self.add_initial_prefix(name) in self.data
             self.fields[name].show_hidden_initial = seen
+        if self.is_bound and "topics" in self.fields and hasattr(self.data, "getlist"):
+            self._leave_out_vanished_topics()
+
+    def _leave_out_vanished_topics(self):
+        """Topics the page named that are gone now (merged into another meanwhile) are
+        left out of what it posted and of what it showed: a save that did not touch the
+        topics goes through, and one that did keeps the rest of its change. Posted as
+        they were, they failed the field with "Select a valid choice. 10 is not one of
+        the available choices." on a page whose editor had changed only the title."""
+        key, seen_key = self.add_prefix("topics"), self.add_initial_prefix("topics")
+        posted, shown = self.data.getlist(key), self.data.getlist(seen_key)
+        ids = {v for v in (*posted, *shown) if v.isascii() and v.isdigit() and len(v) < 19}
+        if not ids:
+            return
+        stored = Topic.objects.filter(pk__in=ids).values_list("pk", flat=True)
+        if gone := ids - {str(pk) for pk in stored}:
+            self.data = self.data.copy()
+            self.data.setlist(key, [value for value in posted if value not in gone])
+            if seen_key in self.data:
+                self.data.setlist(seen_key, [value for value in shown if value not in gone])
 
     def clean_title(self):
         title = self.cleaned_data["title"]
@@ -152,14 +172,16 @@ class SeenInlineFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         """A row the page showed that is gone now (an import dropped it, another editor
-        deleted it) fails its hidden id field, whose error the page does not show: say
-        it over the rows."""
+        deleted it), or that names another article, fails a hidden field (its id, its
+        article), whose error the page does not show: say it over the rows."""
         super().clean()
-        if any(self.model._meta.pk.name in form.errors for form in self.forms):
+        hidden = {self.model._meta.pk.name, self.fk.name}
+        if any(hidden & set(form.errors) for form in self.forms):
             raise forms.ValidationError(
-                f"A row of these {self.model._meta.verbose_name_plural} was removed since "
-                "you opened the page (by an import or another editor). Nothing was saved: "
-                "reload the page to see the article as it is now, then make your change again."
+                f"A row of these {self.model._meta.verbose_name_plural} is not one of this "
+                "article's any more: it was removed since you opened the page (by an import "
+                "or another editor). Nothing was saved: reload the page to see the article "
+                "as it is now, then make your change again."
             )
 
     def save_existing(self, form, obj, commit=True):

@@ -4,6 +4,7 @@ The forms here are posted as the browser would: every value the page rendered (h
 initial values and the edit version included), with the editor's changes on top.
 """
 
+import html
 from html.parser import HTMLParser
 
 import pytest
@@ -301,11 +302,22 @@ def test_a_page_showing_a_row_deleted_meanwhile_says_so_over_the_rows(editor_cli
 
     response = save(editor_client, article, page, excerpt="Ada's excerpt")
     assert response.status_code == 200
-    assert "A row of these related links was removed since you opened the page" in (
-        response.content.decode()
+    assert "A row of these related links is not one of this article's any more" in (
+        html.unescape(response.content.decode())
     )
     article.refresh_from_db()
     assert article.excerpt == "Original."
+
+
+def test_a_row_naming_another_article_is_refused_over_the_rows(editor_client):
+    article, other = make_article(excerpt="Original."), make_article()
+    make_related(article)
+    page = open_form(editor_client, article)
+    page[_row_field(page, "is_hidden").removesuffix("is_hidden") + "article"] = [str(other.pk)]
+
+    response = save(editor_client, article, page, excerpt="Ada's excerpt")
+    assert response.status_code == 200
+    assert "is not one of this article's any more" in html.unescape(response.content.decode())
 
 
 def test_a_stale_publisher_page_saved_for_its_block_keeps_the_new_name(
@@ -335,3 +347,18 @@ def test_a_stale_topic_page_saved_for_its_slug_keeps_the_new_name(editor_client,
     topic.refresh_from_db()
     assert (topic.name, topic.slug) == ("Climate Crisis", "climate-x")
     assert list(topic.aliases.values_list("name", flat=True)) == ["Climate"]
+
+
+def test_a_page_naming_a_topic_merged_meanwhile_saves_its_title(editor_client, second_client):
+    from articles.merging import merge_topics
+
+    science, space = make_topic(name="Science"), make_topic(name="Space")
+    article = make_article(status=Status.PUBLISHED, topics=[science, space])
+    page = open_form(editor_client, article)
+    merge_topics(science, [space])
+
+    response = save(editor_client, article, page, title="A title of Ada's")
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.title == "A title of Ada's"
+    assert list(article.topics.all()) == [science]
