@@ -8,13 +8,22 @@ sticks when the feed links it another way. It folds
 * a leading ``www.`` of the host, the host's case and a default port;
 * a trailing ``/`` of the path (``/a/`` is ``/a``; the root stays ``/``);
 * the fragment, and tracking parameters (``utm_*``, ``ref``, ``fbclid``, ``gclid``…);
-  the other query parameters are kept, sorted.
+  the other query parameters are kept, sorted;
+* an internationalised host in its ASCII form, as browsers resolve it (IDNA 2008 with
+  UTS 46: ``münchen.de`` is ``xn--mnchen-3ya.de``), and a host's trailing dot;
+* percent-encoding, as RFC 3986 (6.2.2) folds it: an escaped unreserved character is the
+  character (``%7E`` is ``~``), other escapes are upper case, and a character past ASCII
+  is its UTF-8 escapes, as browsers send it (``café`` is ``caf%C3%A9``).
 
 The URL as the feed gave it is kept beside it (``source_url``) for links and exports.
 """
 
+import contextlib
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+import string
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+
+import idna
 
 TRACKING_PARAMS = frozenset(
     {
@@ -54,9 +63,15 @@ _WHITESPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 # Shapes that need no parsing: every URL they match gets the answer the parsing code
 # gives (tests/test_urlnorm.py checks both paths agree). Seed files hold ~50 URLs each.
 _SIMPLE_HTTP_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?\Z")
-# Already canonical: https, a lower-case host without www., a path not ending in "/"
-# (or just "/"), no port, query or fragment.
-_CANONICAL_HTTP_URL = re.compile(r"https://(?!www\.)[a-z0-9.-]+(?:/|/[!\"$->@-~]*[!\"$-.0->@-~])\Z")
+# Already canonical: https, a lower-case host without www. or a trailing dot, a path not
+# ending in "/" (or just "/") and with no escape to fold, no port, query or fragment.
+_CANONICAL_HTTP_URL = re.compile(
+    r"https://(?!www\.)[a-z0-9.-]*[a-z0-9-](?:/|/[!\"$&->@-~]*[!\"$&-.0->@-~])\Z"
+)
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
+# Every visible ASCII character ("%" included): only what is past ASCII is escaped.
+_VISIBLE_ASCII = "".join(chr(code) for code in range(0x21, 0x7F))
 
 
 def is_http_url(value) -> bool:
@@ -98,16 +113,33 @@ def _parsed_canonical_url(url: str) -> str:
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    host = parts.hostname  # already lower case
+    host = parts.hostname.rstrip(".")  # already lower case
+    if not host.isascii():
+        with contextlib.suppress(idna.IDNAError, UnicodeError):
+            host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
     if ":" in host:
         host = f"[{host}]"  # an IPv6 literal keeps its brackets
     elif host.startswith("www.") and len(host) > 4:
         host = host[4:]
     if parts.port and parts.port != DEFAULT_PORTS[scheme]:
         host = f"{host}:{parts.port}"
-    path = parts.path.rstrip("/") or "/"
+    path = _fold_escapes(parts.path).rstrip("/") or "/"
     query = parts.query
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         query = urlencode(sorted((k, v) for k, v in pairs if not _is_tracking(k)))
     return urlunsplit(("https", host, path, query, ""))
+
+
+def _unescape_unreserved(match):
+    char = chr(int(match[1], 16))
+    return char if char in _UNRESERVED else "%" + match[1].upper()
+
+
+def _fold_escapes(path):
+    """A path's percent-encoding as RFC 3986 folds it (see the module)."""
+    if "%" in path:
+        path = _ESCAPE.sub(_unescape_unreserved, path)
+    if not path.isascii():
+        path = quote(path, safe=_VISIBLE_ASCII)
+    return path

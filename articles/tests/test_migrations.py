@@ -58,3 +58,48 @@ def test_providers_0003_spells_internationalised_domains_in_ascii(back_to, capsy
     # Its ASCII form is another publisher's: left for the desk to merge, and said so.
     assert Provider.objects.get(pk=twin.pk).domain == "bücher.de"
     assert "bücher.de" in capsys.readouterr().out
+
+
+def test_0027_merges_the_articles_one_respelled_url_had_made(back_to):
+    """A rejected story and its respelling, stored as a new published article, are one
+    article again, the rejected one; a related link's URL is folded too."""
+    apps = back_to("articles", "0026_importrun_running")
+    Provider = apps.get_model("providers", "Provider")
+    Article = apps.get_model("articles", "Article")
+    RelatedLink = apps.get_model("articles", "RelatedLink")
+    provider = Provider.objects.create(domain="xn--mnchen-3ya.de", name="Munich")
+    fields = {"provider": provider, "published_at": "2026-01-01T00:00:00Z"}
+    rejected = Article.objects.create(
+        url="https://münchen.de/wahl",
+        source_url="https://münchen.de/wahl",
+        slug="wahl",
+        title="Wahl",
+        status="rejected",
+        **fields,
+    )
+    respelled = Article.objects.create(
+        url="https://xn--mnchen-3ya.de/wahl",
+        source_url="https://xn--mnchen-3ya.de/wahl",
+        slug="wahl-2",
+        title="Wahl",
+        status="published",
+        **fields,
+    )
+    RelatedLink.objects.create(
+        article=respelled,
+        url="https://example.net/café",
+        source_url="https://example.net/café",
+        title="Café",
+        provider=provider,
+    )
+
+    apps = migrate(("articles", "0027_fold_urls_again"))
+    Article = apps.get_model("articles", "Article")
+    [kept] = Article.objects.all()
+    assert (kept.pk, kept.url, kept.status) == (
+        rejected.pk,
+        "https://xn--mnchen-3ya.de/wahl",
+        "rejected",
+    )
+    link = apps.get_model("articles", "RelatedLink").objects.get()
+    assert (link.article_id, link.url) == (rejected.pk, "https://example.net/caf%C3%A9")

@@ -46,6 +46,11 @@ URLS = [
     "https://example.com/a?b=c#d",
     "https://amp-businessinsider-com.cdn.ampproject.org/c/s/amp.businessinsider.com/x-2019-12",
     "https://image.businessinsider.com/5df25692fd9db202c04bee94?width=750&format=jpeg",
+    "https://example.com./x",
+    "https://example.com/%7Eeditor",
+    "https://example.com/caf%c3%a9",
+    "https://example.com/a%2Fb",
+    "https://example.com/x%",
 ]
 
 
@@ -60,3 +65,35 @@ def outcome(function, url):
 def test_shortcuts_agree_with_parsing(url):
     assert urlnorm.is_http_url(url) == urlnorm._parsed_is_http_url(url)
     assert outcome(urlnorm.canonical_url, url) == outcome(urlnorm._parsed_canonical_url, url)
+
+
+@pytest.mark.parametrize(
+    ("spellings", "identity"),
+    [
+        (
+            [
+                "https://münchen.de/wahl",
+                "https://MÜNCHEN.de/wahl",
+                "https://xn--mnchen-3ya.de/wahl",
+            ],
+            "https://xn--mnchen-3ya.de/wahl",
+        ),
+        (["https://faß.de/x", "https://xn--fa-hia.de/x"], "https://xn--fa-hia.de/x"),
+        (
+            [
+                "https://example.net/café",
+                "https://example.net/caf%C3%A9",
+                "https://example.net/caf%c3%a9",
+            ],
+            "https://example.net/caf%C3%A9",
+        ),
+        (["https://example.com./tide", "https://example.com/tide"], "https://example.com/tide"),
+        (
+            ["https://example.info/%7Eeditor/c", "https://example.info/~editor/c"],
+            "https://example.info/~editor/c",
+        ),
+        (["https://a.example/x%2fy"], "https://a.example/x%2Fy"),  # "/" stays escaped
+    ],
+)
+def test_what_browsers_take_for_one_url_is_one_identity(spellings, identity):
+    assert {urlnorm.canonical_url(url) for url in spellings} == {identity}

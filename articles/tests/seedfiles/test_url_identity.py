@@ -54,6 +54,26 @@ def test_a_rejected_story_respelled_stays_rejected(tmp_path):
     assert article.source_url == RESPELLINGS[-1]  # as the feed gave it, for the export
 
 
+@pytest.mark.parametrize(
+    ("first", "respelled"),
+    [
+        ("https://münchen.example/politik/wahl", "https://xn--mnchen-3ya.example/politik/wahl"),
+        ("https://example.net/café-owners-strike", "https://example.net/caf%C3%A9-owners-strike"),
+        ("https://example.com/tide-story", "https://example.com./tide-story"),
+        ("https://example.info/%7Eeditor/column", "https://example.info/~editor/column"),
+    ],
+    ids=["idn host", "percent-encoding", "trailing dot", "escaped unreserved"],
+)
+def test_a_rejected_story_respelled_as_browsers_fold_it_stays_rejected(tmp_path, first, respelled):
+    """Each respelling made a new, published article beside the rejected one."""
+    import_seeds([write_seed(tmp_path, "a.txt", seed_record(1, webUrl=first, published=True))])
+    Article.objects.update(status=Article.Status.REJECTED)
+    record = seed_record(1, webUrl=respelled, published=True, title="Respelt")
+    result = import_seeds([write_seed(tmp_path, "a.txt", record)])
+    assert (result.created, result.updated, result.failed) == (0, 1, 0)
+    assert list(Article.objects.values_list("status", flat=True)) == [Article.Status.REJECTED]
+
+
 def _duplicate(url, **fields):
     return make_article(url=url, source_url=url, **fields)
 
