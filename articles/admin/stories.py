@@ -6,21 +6,21 @@ and "take out of its story" are actions on the review queue (``.articles``), whe
 members are listed grouped by story; this page links there.
 """
 
-from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
 from .. import stories
+from ..forms import SeenForm
 from ..models import Article, Story
 from .actions import MergeActionMixin
-from .base import DeskAdmin, counted
+from .base import DeskAdmin, SavesChangedFieldsMixin, counted
 
 MEMBERS_SHOWN = 50
 
 
-class StoryForm(forms.ModelForm):
+class StoryForm(SeenForm):
     class Meta:
         model = Story
         fields = ["title", "lead"]
@@ -38,7 +38,7 @@ class StoryForm(forms.ModelForm):
 
 
 @admin.register(Story)
-class StoryAdmin(MergeActionMixin, DeskAdmin):
+class StoryAdmin(SavesChangedFieldsMixin, MergeActionMixin, DeskAdmin):
     form = StoryForm
     list_display = ["headline", "member_count", "pending_count", "slug", "updated_at"]
     list_display_links = ["headline"]

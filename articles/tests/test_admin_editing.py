@@ -362,3 +362,17 @@ def test_a_page_naming_a_topic_merged_meanwhile_saves_its_title(editor_client, s
     article.refresh_from_db()
     assert article.title == "A title of Ada's"
     assert list(article.topics.all()) == [science]
+
+
+def test_a_stale_story_page_saved_for_its_lead_keeps_the_new_title(editor_client, second_client):
+    from articles.models import Story
+
+    story = Story.objects.create(slug="story-abc", title="Floods")
+    lead = make_article(story=story)
+    stale = open_form(editor_client, story)
+    fresh = open_form(second_client, story)
+    assert save(second_client, story, fresh, title="Floods in the north").status_code == 302
+
+    assert save(editor_client, story, stale, lead=str(lead.pk)).status_code == 302
+    story.refresh_from_db()
+    assert (story.title, story.lead_id) == ("Floods in the north", lead.pk)
