@@ -32,6 +32,8 @@ normalisations, compared with the file first imported:
   after the related block);
 * an article's slug comes from its title when imported into a new database, so an
   article whose title an editor changed may get a different slug there;
+* the feed fields an editor changed are listed as ``newsroomEdited``, so a later feed
+  file leaves them alone on the restored database too;
 * a blocked publisher is marked ``newsroomBlocked: true`` inside ``provider``, and the
   domains merged into it are listed as ``newsroomDomains``: restored with
   ``--restore-decisions``, so a blocked publisher's stories stay unseen there too, and
@@ -55,6 +57,7 @@ from providers.models import ProviderAlias
 from .format import (
     BLOCKED_KEY,
     DOMAINS_KEY,
+    EDITED_KEY,
     MODERATED_AT_KEY,
     PUBLISH_AT_KEY,
     STATUS_KEY,
@@ -146,10 +149,14 @@ def has_decision(article):
 
 
 def _decision_lines(article):
-    """Newsroom's decision keys (``format.DECISION_KEYS``), for an article that has one."""
+    """Newsroom's decision keys (``format.DECISION_KEYS``), for an article that has one,
+    and the feed fields an editor changed (``format.EDITED_KEY``)."""
+    lines = []
+    if article.edited_fields:
+        lines += [f"{EDITED_KEY}:", *(f"  - {plain(name)}" for name in article.edited_fields)]
     if not has_decision(article):
-        return []
-    lines = [f"{STATUS_KEY}: {plain(article.status)}"]
+        return lines
+    lines.append(f"{STATUS_KEY}: {plain(article.status)}")
     if article.status == Article.Status.PUBLISHED and article.publish_at is not None:
         lines.append(f"{PUBLISH_AT_KEY}: {date_text(article.publish_at)}")
     if article.moderated_at is not None:

@@ -38,10 +38,15 @@ DECISION_KEYS = (STATUS_KEY, PUBLISH_AT_KEY, MODERATED_AT_KEY)
 # the domains merged into it (its domain aliases).
 BLOCKED_KEY = "newsroomBlocked"
 DOMAINS_KEY = "newsroomDomains"
+# The feed fields an editor changed (``Article.edited_fields``): a later feed file leaves
+# them alone, on a restored database too.
+EDITED_KEY = "newsroomEdited"
+EDITABLE_FIELDS = ("title", "excerpt", "category", "topics")  # Article.EDITABLE_FEED_FIELDS
 DECISION_STATUSES = ("pending", "published", "rejected")
 TOP_LEVEL_KEYS = frozenset(
     {
         *DECISION_KEYS,
+        EDITED_KEY,
         "category",
         "title",
         "excerpt",

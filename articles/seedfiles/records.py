@@ -45,6 +45,8 @@ from .format import (
     DECISION_KEYS,
     DECISION_STATUSES,
     DOMAINS_KEY,
+    EDITABLE_FIELDS,
+    EDITED_KEY,
     MODERATED_AT_KEY,
     PUBLISH_AT_KEY,
     SOURCE,
@@ -176,14 +178,17 @@ class SeedRecord:
     decision: SeedDecision | None = None
     provider_blocked: bool = False
     provider_domains: tuple[str, ...] = ()
+    # The feed fields an editor had changed (``format.EDITED_KEY``).
+    edited: tuple[str, ...] = ()
 
     @property
     def restores(self):
         """Whether the record carries any of the desk's decisions to restore."""
-        return bool(self.decision or self.provider_blocked or self.provider_domains)
+        return bool(self.decision or self.provider_blocked or self.provider_domains or self.edited)
 
     def drop_decisions(self):
         self.decision, self.provider_blocked, self.provider_domains = None, False, ()
+        self.edited = ()
 
 
 # --- reading --------------------------------------------------------------------------
@@ -365,6 +370,7 @@ def build_record(record: dict, limits: Limits = DEFAULT_LIMITS) -> SeedRecord:
         decision=_decision(record, limits),
         provider_blocked=provider_blocked,
         provider_domains=provider_domains,
+        edited=_edited(record),
     )
 
 
@@ -464,6 +470,15 @@ def _publisher(record, warnings, extra):
                 continue
             logo_url = logo_url or absolute
     return domain, name or domain, logo_url
+
+
+def _edited(record):
+    """The feed fields an editor had changed, as an export lists them."""
+    given = record.get(EDITED_KEY) or []
+    if not isinstance(given, list) or any(name not in EDITABLE_FIELDS for name in given):
+        fields = ", ".join(EDITABLE_FIELDS)
+        raise SeedError(f"{EDITED_KEY} must be a list of {fields}", path=(EDITED_KEY,))
+    return tuple(dict.fromkeys(given))
 
 
 def _publisher_decisions(provider, domain):

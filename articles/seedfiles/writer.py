@@ -500,6 +500,8 @@ class BatchWriter:
     def _new_article(self, item, slug, provider_ids):
         article = self._article_fields(item, provider_ids)
         article.slug = slug
+        if item.record.edited:  # an export's, restored (--restore-decisions)
+            article.edited_fields = list(item.record.edited)
         if item.record.decision:
             self._apply_decision(article, item.record.decision)
         elif item.record.published and self.trust_published:

@@ -474,3 +474,26 @@ def test_a_feed_file_cannot_block_or_merge_without_restore(tmp_path):
     assert [w.message for w in result.warnings] == [IGNORED_DECISION]
     stored = Provider.objects.get()
     assert not stored.is_blocked and not stored.aliases.exists()
+
+
+def test_an_editors_title_survives_export_restore_and_a_later_feed_file(tmp_path):
+    """Restored without its mark, the editor's title was the feed's again after the next
+    feed file of the article."""
+    from articles.seedfiles.format import EDITABLE_FIELDS
+
+    assert EDITABLE_FIELDS == Article.EDITABLE_FEED_FIELDS
+    record = seed_record(1, related=0)
+    import_seeds([write_seed(tmp_path, "in/1.txt", record)])
+    edited = article(1)
+    edited.title = "The desk's headline"
+    edited.mark_edited("title")
+    edited.save()
+
+    export_seeds(tmp_path / "out")
+    assert exported_record(tmp_path / "out", 1)["newsroomEdited"] == ["title"]
+    empty_the_database()
+    import_seeds([tmp_path / "out"], restore_decisions=True)
+    assert article(1).edited_fields == ["title"]
+
+    import_seeds([write_seed(tmp_path, "later/1.txt", {**record, "heat": 90})])
+    assert (article(1).title, article(1).heat) == ("The desk's headline", 90)

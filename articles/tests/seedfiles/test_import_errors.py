@@ -133,6 +133,12 @@ BAD_FILES = [
     ("topics not a list", seed_record(2, topics="AI"), "topics must be a list", 18),
     ("topic a mapping", seed_record(2, topics=[{"a": 1}]), "topic 1 must be a name", 19),
     ("nul in title", seed_record(2, title=Raw('"a\\0b"')), "NUL", 3),
+    (
+        "edited a field no editor owns",
+        seed_record(2, newsroomEdited=["status"]),
+        "newsroomEdited",
+        None,
+    ),
     ("alias bomb", ALIAS_BOMB, "anchors/aliases", 3),
     (
         "field name a number",
