@@ -24,6 +24,8 @@ urlpatterns = [
         admin.site.admin_view(views.view_on_site),
         name="admin_view_on_site",
     ),
+    # Before the admin's own: the same page, one attempt at a time per username.
+    path(f"{settings.ADMIN_URL}login/", views.desk_login, name="desk_login"),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", robots_txt, name="robots_txt"),

@@ -8,6 +8,7 @@ from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.http import HttpRequest
 from django.urls import clear_url_caches, reverse
 
@@ -264,3 +265,47 @@ def test_a_hostile_login_gets_the_login_page_not_a_500(client, settings, usernam
     response = log_in(client, username, "not-the-password", **extra)
     assert response.status_code == 200
     assert said in response.content
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="PostgreSQL's advisory locks: SQLite lets one writer in at a time",
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_guesses_at_once_gets_no_more_tries_than_the_limit(settings, monkeypatch):
+    """Each attempt checked the lock before any was counted: a burst of 40 got 8 or 9
+    passwords tried where the limit is 5. Now a username's attempts take turns."""
+    import threading
+    import time
+
+    from django.contrib.auth.backends import ModelBackend
+    from django.test import Client
+
+    from articles.tests.admin_helpers import make_user
+
+    make_user("desk")
+    tried, count_lock = [], threading.Lock()
+    check_password = ModelBackend.authenticate
+
+    def slow_check(self, request, username=None, password=None, **kwargs):
+        with count_lock:
+            tried.append(password)
+        time.sleep(0.05)  # as long as a real password hash, to let the burst overlap
+        return check_password(self, request, username=username, password=password, **kwargs)
+
+    monkeypatch.setattr(ModelBackend, "authenticate", slow_check)
+    start = threading.Barrier(8)
+
+    def guess():
+        try:
+            start.wait()
+            log_in(Client(), "desk", "not-the-password")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=guess) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(tried) == settings.AXES_FAILURE_LIMIT
