@@ -290,7 +290,11 @@ class SeedImporter:
         batch, batch_urls = [], set()
         for index, seed_file in enumerate(loaded):
             loaded[index] = None  # a chunk of large files need not stay in memory
-            if seed_file.content_hash in known:
+            # An export imported before without --restore-decisions is read again with
+            # it: its bytes are known, its decisions not yet restored.
+            if seed_file.content_hash in known and not (
+                self.restore_decisions and seed_file.content_hash not in self.seen_hashes
+            ):
                 self.result.unchanged += 1
                 continue
             try:

@@ -264,8 +264,12 @@ class BatchWriter:
         batch = [
             item
             for item in batch
-            if item.content_hash not in recorded
-            and stored.get(item.record.url, (0, 0, ""))[2] != item.content_hash
+            if (
+                item.content_hash not in recorded
+                and stored.get(item.record.url, (0, 0, ""))[2] != item.content_hash
+            )
+            # Known bytes whose decisions an earlier run did not restore (--restore-decisions).
+            or _still_to_restore(item.record, stored.get(item.record.url))
         ]
         written.unchanged = len(records) - len(batch)
         records = [item.record for item in batch]
@@ -614,6 +618,17 @@ class BatchWriter:
                 for link in item.record.related
             )
         }
+
+
+def _still_to_restore(record, stored):
+    """Whether an export's record holds a decision its stored article lacks: its status
+    (no editor decided on the article yet), or its edited fields."""
+    if stored is None or not record.restores:
+        return False
+    _pk, edited, _hash, _status, moderated_at = stored
+    if record.decision and moderated_at is None:
+        return True
+    return not set(record.edited) <= set(edited or ())
 
 
 def _restore_publisher_decisions(records, provider_ids):

@@ -497,3 +497,19 @@ def test_an_editors_title_survives_export_restore_and_a_later_feed_file(tmp_path
 
     import_seeds([write_seed(tmp_path, "later/1.txt", {**record, "heat": 90})])
     assert (article(1).title, article(1).heat) == ("The desk's headline", 90)
+
+
+def test_restoring_an_export_imported_before_without_the_flag_restores_it(tmp_path, moderated):
+    """The warning says to import it again with --restore-decisions; that run skipped
+    every file as unchanged, by its bytes, and restored nothing."""
+    before = decisions()
+    export_seeds(tmp_path / "out")
+    empty_the_database()
+    first = import_seeds([tmp_path / "out"])
+    assert first.created == 7 and decisions() != before
+
+    again = import_seeds([tmp_path / "out"], restore_decisions=True)
+    assert again.failed == 0
+    assert decisions() == before
+    assert import_seeds([tmp_path / "out"], restore_decisions=True).failed == 0
+    assert decisions() == before
