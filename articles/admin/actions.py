@@ -61,16 +61,23 @@ CHANGED_MEANWHILE = (
 )
 
 
-def selection_state(*querysets):
-    """What a decision's confirmation page showed, as a short digest: each article it
-    acts on, with its status and schedule. Confirming a page whose digest is no longer
-    the selection's does nothing and shows the page again (``is_stale``)."""
+MERGE_CHANGED_MEANWHILE = (
+    "Nothing merged: these %(plural)s changed since this page was opened (another editor "
+    "blocked, renamed or merged one of them). Check them below, then confirm again."
+)
+
+
+def selection_state(*querysets, fields=("pk", "status", "publish_at")):
+    """What a confirmation page showed, as a short digest: each object it acts on, with
+    the ``fields`` its decision depends on (an article's status and schedule). Confirming
+    a page whose digest is no longer the selection's does nothing and shows the page
+    again (``is_stale``)."""
     rows = sorted(
-        row
+        tuple(value.isoformat() if hasattr(value, "isoformat") else value for value in row)
         for queryset in querysets
-        for row in queryset.order_by().values_list("pk", "status", "publish_at")
+        for row in queryset.order_by().values_list(*fields)
     )
-    text = ";".join(f"{pk}:{status}:{when and when.isoformat()}" for pk, status, when in rows)
+    text = ";".join(":".join(str(value) for value in row) for row in rows)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
@@ -133,6 +140,9 @@ class MergeActionMixin:
     merge_objects = None
     merge_intro = ""
     merge_ordering = ("name",)  # how the survivors to choose from are listed
+    # What a merge depends on: a page that showed other values (another editor blocked or
+    # renamed one meanwhile) is shown again instead of merging.
+    merge_state_fields = ("pk", "name")
 
     def merge_report(self, result):
         raise NotImplementedError
@@ -157,10 +167,16 @@ class MergeActionMixin:
             return None
         queryset = queryset.order_by(*self.merge_ordering)
         form = action_form(request, MergeForm, queryset=queryset, label=self.merge_label)
-        if not (form.is_bound and form.is_valid()):
+        state = selection_state(queryset, fields=self.merge_state_fields)
+        stale = form.is_bound and is_stale(request, state)
+        if stale or not (form.is_bound and form.is_valid()):
             page = Page("merge", f"Merge {plural}", self.merge_intro, "Merge")
             warnings = self.merge_warnings(list(queryset[:200]))
-            return intermediate_page(self, request, queryset, form, page, warnings=warnings)
+            if stale:
+                warnings.insert(0, MERGE_CHANGED_MEANWHILE % {"plural": plural})
+            return intermediate_page(
+                self, request, queryset, form, page, warnings=warnings, state=state
+            )
         survivor = form.cleaned_data["survivor"]
         others = list(queryset.exclude(pk=survivor.pk))
         result = self.merge_objects(survivor, others, user=request.user)

@@ -150,6 +150,7 @@ class ProviderAdmin(SavesChangedFieldsMixin, ArticleCountMixin, MergeActionMixin
     # Counted on the articles' provider index; a search's alias join cannot multiply it.
     article_rows = (Article, "provider")
     merge_objects = staticmethod(merging.merge_providers)
+    merge_state_fields = ("pk", "name", "domain", "is_blocked")
     merge_intro = (
         "Choose the publisher that stays. The others' articles and related links "
         "move to it, their names and domains become its aliases (so later imports "

@@ -51,6 +51,7 @@ class StoryAdmin(SavesChangedFieldsMixin, MergeActionMixin, DeskAdmin):
     actions = ["merge"]
     merge_ordering = ("-updated_at", "-id")
     merge_objects = staticmethod(stories.merge_stories)
+    merge_state_fields = ("pk", "title", "lead_id")
     merge_intro = (
         "Choose the story that stays, with its title and lead; the others' articles join it "
         "and later imports keep them together."

@@ -5,6 +5,7 @@ import pkgutil
 from types import SimpleNamespace
 
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -33,15 +34,20 @@ def make_editor(username="editor"):
 
 def action_post(action, objects, **extra):
     """POST data that runs an admin action on ``objects``; confirming (``apply=``) a
-    decision on articles, with the digest of them its page would carry, as they are now
-    (``articles.admin.actions.selection_state``)."""
+    decision on articles or a merge, with the digest of them its page would carry, as
+    they are now (``articles.admin.actions.selection_state``)."""
     data = {
         "action": action,
         ACTION_CHECKBOX_NAME: [str(obj.pk) for obj in objects],
         "index": "0",
         **extra,
     }
-    if "apply" in extra and objects and all(isinstance(obj, Article) for obj in objects):
+    if "apply" in extra and objects and action == "merge":
+        model = type(objects[0])
+        fields = admin.site._registry[model].merge_state_fields
+        queryset = model.objects.filter(pk__in=[obj.pk for obj in objects])
+        data.setdefault(SEEN_STATE, selection_state(queryset, fields=fields))
+    elif "apply" in extra and objects and all(isinstance(obj, Article) for obj in objects):
         data.setdefault(SEEN_STATE, seen_state(objects))
     return data
 

@@ -251,3 +251,24 @@ def test_a_topic_renamed_in_its_own_case_only_is_saved(editor_client):
     assert response.status_code == 302
     topic.refresh_from_db()
     assert topic.name == "ECONOMY"
+
+
+def test_a_merge_confirmed_on_a_page_overtaken_by_a_block_is_not_done(editor_client):
+    """Opened while neither was blocked, so with no warning; another editor then blocked
+    one, and confirming the page would have put the blocked one's stories under the
+    survivor, public."""
+    from providers.models import Provider
+
+    keep, other = make_provider(name="Keep"), make_provider(name="Other")
+    url = reverse("admin:providers_provider_changelist")
+    data = action_post("merge", [keep, other], apply="1", survivor=keep.pk)
+    Provider.objects.filter(pk=other.pk).update(is_blocked=True)
+
+    page = editor_client.post(url, data)
+    assert page.status_code == 200
+    assert page.context["warnings"][0].startswith("Nothing merged: these publishers changed")
+    assert Provider.objects.filter(pk=other.pk).exists()
+
+    again = {**data, "seen_state": page.context["seen_state"]}
+    assert editor_client.post(url, again).status_code == 302
+    assert not Provider.objects.filter(pk=other.pk).exists()
