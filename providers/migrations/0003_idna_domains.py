@@ -3,8 +3,7 @@ spells them from now on: ``münchen.de`` and ``xn--mnchen-3ya.de`` had become tw
 publishers, so a block or a merge of one missed the other.
 
 A stored Unicode domain whose ASCII form another publisher already has is left as it
-is (imports now land on that other one); merge the two in the admin. Such rows are
-listed by the migration.
+is here; ``articles`` 0028 merges the two (this app knows nothing of articles).
 """
 
 import idna
@@ -23,11 +22,9 @@ def forwards(apps, schema_editor):
     Provider = apps.get_model("providers", "Provider")
     ProviderAlias = apps.get_model("providers", "ProviderAlias")
     taken = set(Provider.objects.using(db).values_list("domain", flat=True))
-    left = []
     for provider in Provider.objects.using(db).exclude(domain__regex=r"^[ -~]*$"):
         new = ascii_form(provider.domain)
         if not new or new in taken:
-            left.append(provider.domain)
             continue
         taken.add(new)
         Provider.objects.using(db).filter(pk=provider.pk).update(domain=new)
@@ -39,12 +36,9 @@ def forwards(apps, schema_editor):
     ):
         new = ascii_form(alias.value)
         if not new or new in aliases or new in taken:
-            left.append(alias.value)
             continue
         aliases.add(new)
         ProviderAlias.objects.using(db).filter(pk=alias.pk).update(value=new)
-    if left:
-        print(f"\n  Left in Unicode, their ASCII form taken (merge them): {', '.join(left)}")
 
 
 class Migration(migrations.Migration):

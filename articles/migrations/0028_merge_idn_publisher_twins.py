@@ -1,0 +1,56 @@
+"""A publisher stored under the Unicode spelling of a domain whose ASCII form another
+publisher has (``münchen.de`` and ``xn--mnchen-3ya.de``; ``providers`` 0003 left them)
+is merged into that one: since 0003 imports land on the ASCII one only, and a block on
+the Unicode twin no longer held for new stories.
+
+The twin's articles, related links and aliases move to the ASCII publisher, its name
+becomes a name alias there, and if either was blocked the merged one is: a block is an
+editor's word that these stories stay unseen. Then the twin is deleted.
+"""
+
+import idna
+from django.db import migrations
+
+
+def ascii_form(domain):
+    try:
+        return idna.encode(domain, uts46=True, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError):
+        return None
+
+
+def merge_twins(apps, schema_editor):
+    db = schema_editor.connection.alias
+    Provider = apps.get_model("providers", "Provider")
+    ProviderAlias = apps.get_model("providers", "ProviderAlias")
+    Article = apps.get_model("articles", "Article")
+    RelatedLink = apps.get_model("articles", "RelatedLink")
+    providers = Provider.objects.using(db)
+    for twin in providers.exclude(domain__regex=r"^[ -~]*$"):
+        survivor = providers.filter(domain=ascii_form(twin.domain) or "").first()
+        if survivor is None:
+            continue
+        Article.objects.using(db).filter(provider=twin).update(provider=survivor)
+        RelatedLink.objects.using(db).filter(provider=twin).update(provider=survivor)
+        kept = set(
+            ProviderAlias.objects.using(db).filter(provider=survivor).values_list("kind", "value")
+        )
+        for alias in ProviderAlias.objects.using(db).filter(provider=twin):
+            if (alias.kind, alias.value) in kept:
+                alias.delete()
+            else:
+                ProviderAlias.objects.using(db).filter(pk=alias.pk).update(provider=survivor)
+        if twin.name != survivor.name and ("name", twin.name) not in kept:
+            ProviderAlias.objects.using(db).create(provider=survivor, kind="name", value=twin.name)
+        if twin.is_blocked and not survivor.is_blocked:
+            providers.filter(pk=survivor.pk).update(is_blocked=True)
+        twin.delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0027_fold_urls_again"),
+        ("providers", "0003_idna_domains"),
+    ]
+
+    operations = [migrations.RunPython(merge_twins, migrations.RunPython.noop)]
