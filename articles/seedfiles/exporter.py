@@ -177,14 +177,15 @@ def _provider_lines(provider, logos, url, pad=""):
     return lines
 
 
-def _publisher_decision_lines(provider):
-    """The desk's decisions on the article's publisher, inside ``provider``: blocked,
-    and the domains merged into it (``domain_aliases``, prefetched by ``export_seeds``)."""
+def _publisher_decision_lines(provider, pad=""):
+    """The desk's decisions on a publisher (the article's or a related item's), inside
+    its ``provider``: blocked, and the domains merged into it (``domain_aliases``, set by
+    ``_write_files``). A publisher only ever cited keeps its block through a restore."""
     lines = []
     if provider.is_blocked:
-        lines.append(f"  {BLOCKED_KEY}: true")
+        lines.append(f"{pad}  {BLOCKED_KEY}: true")
     if domains := getattr(provider, "domain_aliases", None):
-        lines += [f"  {DOMAINS_KEY}:", *(f"    - {plain(d)}" for d in sorted(domains))]
+        lines += [f"{pad}  {DOMAINS_KEY}:", *(f"{pad}    - {plain(d)}" for d in sorted(domains))]
     return lines
 
 
@@ -208,6 +209,7 @@ def _related_lines(link, keys, url):
     if link.kind:
         lines.append(f"    type: {plain(link.kind)}")
     lines += _provider_lines(link.provider, None, url, pad="    ")
+    lines += _publisher_decision_lines(link.provider, pad="    ")
     if link.quality is not None:
         lines.append(f"    quality: {link.quality}")
     if link.image_url:
@@ -271,13 +273,18 @@ def _write_files(directory, articles, result, now):
         .values_list("article_id", "topic__name")
     ):
         topics.setdefault(article_id, []).append(name)
+    providers = [
+        provider
+        for article in articles
+        for provider in (article.provider, *(link.provider for link in article.related_links.all()))
+    ]
     merged = {}
     for provider_id, domain in ProviderAlias.objects.filter(
-        kind=ProviderAlias.Kind.DOMAIN, provider_id__in={a.provider_id for a in articles}
+        kind=ProviderAlias.Kind.DOMAIN, provider_id__in={p.pk for p in providers}
     ).values_list("provider_id", "value"):
         merged.setdefault(provider_id, []).append(domain)
-    for article in articles:
-        article.provider.domain_aliases = merged.get(article.provider_id, [])
+    for provider in providers:
+        provider.domain_aliases = merged.get(provider.pk, [])
     for article in articles:
         text = render_seed(
             article,

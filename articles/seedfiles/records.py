@@ -136,6 +136,9 @@ class SeedRelated:
     cdn_amp_url: str
     image: SeedImage | None
     hidden: bool = False
+    # Only in Newsroom's own exports (``SeedRecord.provider_blocked``).
+    provider_blocked: bool = False
+    provider_domains: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +187,19 @@ class SeedRecord:
     @property
     def restores(self):
         """Whether the record carries any of the desk's decisions to restore."""
-        return bool(self.decision or self.provider_blocked or self.provider_domains or self.edited)
+        return bool(
+            self.decision
+            or self.provider_blocked
+            or self.provider_domains
+            or self.edited
+            or any(link.provider_blocked or link.provider_domains for link in self.related)
+        )
 
     def drop_decisions(self):
         self.decision, self.provider_blocked, self.provider_domains = None, False, ()
         self.edited = ()
+        for link in self.related:
+            link.provider_blocked, link.provider_domains = False, ()
 
 
 # --- reading --------------------------------------------------------------------------
@@ -344,7 +355,10 @@ def build_record(record: dict, limits: Limits = DEFAULT_LIMITS) -> SeedRecord:
     url_key, amp_key, cdn_key = URL_KEYS[style]
     head = _top_level(record, url_key, limits, warnings)
     domain, provider_name, logo_url = _publisher(record, warnings, extra)
-    provider_blocked, provider_domains = _publisher_decisions(record["provider"], domain)
+    try:
+        provider_blocked, provider_domains = _publisher_decisions(record["provider"], domain)
+    except ValueError as exc:
+        raise SeedError(str(exc), path=("provider",)) from None
     topics = _topics(record, limits, warnings)
     images = _images(record, limits, warnings)
     related = _related_items(record, head["url"], limits, warnings)
@@ -481,21 +495,18 @@ def _edited(record):
     return tuple(dict.fromkeys(given))
 
 
-def _publisher_decisions(provider, domain):
-    """``(blocked, merged domains)`` an export recorded on the publisher."""
-    path = ("provider",)
+def _publisher_decisions(provider, domain, what="provider"):
+    """``(blocked, merged domains)`` an export recorded on a publisher; ValueError for a
+    value that is not one."""
     blocked = provider.get(BLOCKED_KEY, False)
     if not isinstance(blocked, bool):
-        raise SeedError(f"provider {BLOCKED_KEY} must be true or false", path=(*path, BLOCKED_KEY))
+        raise ValueError(f"{what} {BLOCKED_KEY} must be true or false")
     given = provider.get(DOMAINS_KEY) or []
     if not isinstance(given, list):
-        raise SeedError(f"provider {DOMAINS_KEY} must be a list", path=(*path, DOMAINS_KEY))
+        raise ValueError(f"{what} {DOMAINS_KEY} must be a list")
     domains = []
     for number, value in enumerate(given, 1):
-        try:
-            merged = checks.domain(value, f"provider {DOMAINS_KEY} {number}")
-        except ValueError as exc:
-            raise SeedError(str(exc), path=(*path, DOMAINS_KEY, number - 1)) from None
+        merged = checks.domain(value, f"{what} {DOMAINS_KEY} {number}")
         if merged != domain and merged not in domains:
             domains.append(merged)
     return blocked, tuple(domains)
@@ -590,6 +601,7 @@ def _related(item, number, limits, warnings):
             raise ValueError(f"{what} has no provider mapping")
         domain = checks.domain(provider.get("domain"), f"{what} provider domain")
         name = checks.text(provider.get("name"), f"{what} provider name", MAX_PROVIDER_NAME)
+        blocked, merged = _publisher_decisions(provider, domain, f"{what} provider")
         images = item.get("images") or []
         if not isinstance(images, list):
             raise ValueError(f"{what} images must be a list")
@@ -618,6 +630,8 @@ def _related(item, number, limits, warnings):
             cdn_amp_url=checks.url(item.get(cdn_key), f"{what} {cdn_key}"),
             image=image,
             hidden=hidden,
+            provider_blocked=blocked,
+            provider_domains=merged,
         )
     except ValueError as exc:
         raise _ItemError(str(exc)) from None

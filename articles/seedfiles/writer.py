@@ -635,10 +635,11 @@ def _restore_publisher_decisions(records, provider_ids):
     """An export's blocks and merged domains (``--restore-decisions`` only: the importer
     drops them otherwise): a block is set, a merged domain becomes a domain alias if no
     publisher has it. Never an unblock: a block set here since stays."""
-    blocked = sorted({provider_ids[r.domain] for r in records if r.provider_blocked})
+    owners = [owner for r in records for owner in (r, *r.related)]  # records and links
+    blocked = sorted({provider_ids[o.domain] for o in owners if o.provider_blocked})
     if blocked:
         Provider.objects.filter(pk__in=blocked, is_blocked=False).update(is_blocked=True)
-    merged = {(provider_ids[r.domain], d) for r in records for d in r.provider_domains}
+    merged = {(provider_ids[o.domain], d) for o in owners for d in o.provider_domains}
     if merged:
         taken = set(
             Provider.objects.filter(domain__in={d for _, d in merged}).values_list(

@@ -513,3 +513,19 @@ def test_restoring_an_export_imported_before_without_the_flag_restores_it(tmp_pa
     assert decisions() == before
     assert import_seeds([tmp_path / "out"], restore_decisions=True).failed == 0
     assert decisions() == before
+
+
+def test_a_blocked_publisher_only_cited_keeps_its_block_through_a_restore(tmp_path):
+    """Most publishers are only in related coverage: their blocks were written nowhere."""
+    from ..seedtext import related_item
+
+    record = seed_record(1, related=0)
+    record["related"] = [related_item(7, domain="cited.example", name="Cited")]
+    import_seeds([write_seed(tmp_path, "in/1.txt", record)])
+    Provider.objects.filter(domain="cited.example").update(is_blocked=True)
+
+    export_seeds(tmp_path / "out")
+    empty_the_database()
+    assert import_seeds([tmp_path / "out"], restore_decisions=True).failed == 0
+    assert Provider.objects.get(domain="cited.example").is_blocked
+    assert not Provider.objects.get(domain="example-news.com").is_blocked
