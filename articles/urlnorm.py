@@ -18,12 +18,11 @@ sticks when the feed links it another way. It folds
 The URL as the feed gave it is kept beside it (``source_url``) for links and exports.
 """
 
-import contextlib
 import re
 import string
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
-import idna
+from providers.domains import ascii_host
 
 TRACKING_PARAMS = frozenset(
     {
@@ -64,9 +63,11 @@ _WHITESPACE = re.compile(r"[\s\x00-\x1f\x7f]")
 # gives (tests/test_urlnorm.py checks both paths agree). Seed files hold ~50 URLs each.
 _SIMPLE_HTTP_URL = re.compile(r"(?i:https?)://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?\Z")
 # Already canonical: https, a lower-case host without www. or a trailing dot, a path not
-# ending in "/" (or just "/") and with no escape to fold, no port, query or fragment.
+# ending in "/" (or just "/") with no escape, backslash or dot segment to fold, no port,
+# query or fragment.
 _CANONICAL_HTTP_URL = re.compile(
-    r"https://(?!www\.)[a-z0-9.-]*[a-z0-9-](?:/|/[!\"$&->@-~]*[!\"$&-.0->@-~])\Z"
+    r"https://(?!www\.)[a-z0-9.-]*[a-z0-9-](?!.*/\.\.?(?:/|\Z))"
+    r"(?:/|/[!\"$&->@-\[\]-~]*[!\"$&-.0->@-\[\]-~])\Z"
 )
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
@@ -111,24 +112,49 @@ def canonical_url(url: str) -> str:
 def _parsed_canonical_url(url: str) -> str:
     if not is_http_url(url):
         raise ValueError(f"not an absolute http(s) URL: {url!r}")
-    parts = urlsplit(url.strip())
+    parts = urlsplit(_slashes(url.strip()))
     scheme = parts.scheme.lower()
-    host = parts.hostname.rstrip(".")  # already lower case
-    if not host.isascii():
-        with contextlib.suppress(idna.IDNAError, UnicodeError):
-            host = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+    host = parts.hostname  # already lower case
+    if "%" in host:
+        host = unquote(host).lower()
+    host = ascii_host(host.rstrip("."))
     if ":" in host:
         host = f"[{host}]"  # an IPv6 literal keeps its brackets
     elif host.startswith("www.") and len(host) > 4:
         host = host[4:]
     if parts.port and parts.port != DEFAULT_PORTS[scheme]:
         host = f"{host}:{parts.port}"
-    path = _fold_escapes(parts.path).rstrip("/") or "/"
+    path = _remove_dot_segments(_fold_escapes(parts.path)).rstrip("/") or "/"
     query = parts.query
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         query = urlencode(sorted((k, v) for k, v in pairs if not _is_tracking(k)))
-    return urlunsplit(("https", host, path, query, ""))
+    # A "#!" fragment is a page of its own on the sites that use them; any other is not.
+    fragment = parts.fragment if parts.fragment.startswith("!") else ""
+    return urlunsplit(("https", host, path, query, fragment))
+
+
+def _slashes(url):
+    """A backslash before the query is a slash, as browsers read http(s) URLs."""
+    end = min((i for i in (url.find("?"), url.find("#")) if i >= 0), default=len(url))
+    return url[:end].replace("\\", "/") + url[end:]
+
+
+def _remove_dot_segments(path):
+    """``/a/./b/../c`` is ``/a/c`` (RFC 3986 5.2.4), as browsers resolve it."""
+    if "." not in path:
+        return path
+    segments = []
+    parts = path.split("/")
+    for segment in parts[1:]:
+        if segment == "..":
+            if segments:
+                segments.pop()
+        elif segment != ".":
+            segments.append(segment)
+    if parts[-1] in (".", ".."):
+        segments.append("")
+    return "/" + "/".join(segments)
 
 
 def _unescape_unreserved(match):

@@ -10,6 +10,20 @@ import idna
 DOMAIN_RE = re.compile(r"^[\w-]+(\.[\w-]+)*$")
 
 
+def ascii_host(name: str) -> str:
+    """A host name in its ASCII form, as browsers resolve it: UTS 46 (IDNA 2008,
+    non-transitional: "faß.de" is xn--fa-hia.de, where IDNA 2003 said fass.de), else
+    IDNA 2003 for a name IDNA 2008 disallows but browsers still resolve ("☃.net" is
+    xn--n3h.net), else the name as it is, for the caller's checks to refuse."""
+    if name.isascii():
+        return name
+    with contextlib.suppress(idna.IDNAError, UnicodeError):
+        return idna.encode(name, uts46=True, transitional=False).decode("ascii")
+    with contextlib.suppress(UnicodeError):
+        return name.encode("idna").decode("ascii")
+    return name
+
+
 def normalize_domain(value: str) -> str:
     """Lower-case host without scheme, port, path, trailing dot or a leading ``www.``,
     an internationalised name in its ASCII form (IDNA 2008 with UTS 46, as browsers map
@@ -33,11 +47,7 @@ def normalize_domain(value: str) -> str:
         if value.count(":") == 1:
             value = value.split(":", 1)[0]
     value = value.rstrip(".")
-    if not value.isascii():
-        with contextlib.suppress(idna.IDNAError, UnicodeError):
-            # UTS 46, non-transitional, as browsers resolve names: "faß.de" is its own
-            # xn--fa-hia.de, not fass.de (Python's own codec, IDNA 2003, said fass.de).
-            value = idna.encode(value, uts46=True, transitional=False).decode("ascii")
+    value = ascii_host(value)
     if value.startswith("www."):
         value = value[4:]
     return value

@@ -51,6 +51,12 @@ URLS = [
     "https://example.com/caf%c3%a9",
     "https://example.com/a%2Fb",
     "https://example.com/x%",
+    "https://example.com/a/./b/../c",
+    "https://example.com/..",
+    "https://example.com/a..b/.c",
+    "https://example.com/a\\b",
+    "https://ex%61mple.com/x",
+    "https://example.com/#!/story/1",
 ]
 
 
@@ -93,7 +99,26 @@ def test_shortcuts_agree_with_parsing(url):
             "https://example.info/~editor/c",
         ),
         (["https://a.example/x%2fy"], "https://a.example/x%2Fy"),  # "/" stays escaped
+        (
+            [
+                "https://a.example/news/./story",
+                "https://a.example/news/x/../story",
+                "https://a.example/news/%2e/story",
+                "https://a.example/news\\story",
+            ],
+            "https://a.example/news/story",
+        ),
+        (["https://ex%61mple.com/x", "https://example.com/x"], "https://example.com/x"),
+        (["https://☃.net/x", "https://xn--n3h.net/x"], "https://xn--n3h.net/x"),
     ],
 )
 def test_what_browsers_take_for_one_url_is_one_identity(spellings, identity):
     assert {urlnorm.canonical_url(url) for url in spellings} == {identity}
+
+
+def test_a_hashbang_fragment_is_a_page_of_its_own():
+    """Sites that route with "#!" serve one page per fragment; any other fragment is a
+    place on the page."""
+    one, two = (urlnorm.canonical_url(f"https://a.example/#!/story/{n}") for n in (1, 2))
+    assert one != two
+    assert urlnorm.canonical_url("https://a.example/p#comments") == "https://a.example/p"

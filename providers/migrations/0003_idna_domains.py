@@ -11,9 +11,14 @@ from django.db import migrations
 
 
 def ascii_form(domain):
+    """As ``providers.domains.ascii_host``: UTS 46, else IDNA 2003, else None."""
     try:
         return idna.encode(domain, uts46=True, transitional=False).decode("ascii")
     except (idna.IDNAError, UnicodeError):
+        pass
+    try:
+        return domain.encode("idna").decode("ascii")
+    except UnicodeError:
         return None
 
 
