@@ -70,6 +70,7 @@ _CANONICAL_HTTP_URL = re.compile(
     r"(?:/|/[!\"$&->@-\[\]-~]*[!\"$&-.0->@-\[\]-~])\Z"
 )
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset(string.ascii_letters + string.digits + "-._~")
 # Every visible ASCII character ("%" included): only what is past ASCII is escaped.
 _VISIBLE_ASCII = "".join(chr(code) for code in range(0x21, 0x7F))
@@ -163,8 +164,11 @@ def _unescape_unreserved(match):
 
 
 def _fold_escapes(path):
-    """A path's percent-encoding as RFC 3986 folds it (see the module)."""
+    """A path's percent-encoding as RFC 3986 folds it (see the module). A "%" that
+    starts no escape is escaped itself first, so no escape forms once another is
+    unescaped beside it ("%f%32" is "%25f2", and stays so)."""
     if "%" in path:
+        path = _LONE_PERCENT.sub("%25", path)
         path = _ESCAPE.sub(_unescape_unreserved, path)
     if not path.isascii():
         path = quote(path, safe=_VISIBLE_ASCII)
