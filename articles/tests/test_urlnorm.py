@@ -1,7 +1,7 @@
 """The regular-expression shortcuts in ``urlnorm`` must agree with the parsing code."""
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from articles import urlnorm
@@ -127,6 +127,8 @@ def test_a_hashbang_fragment_is_a_page_of_its_own():
 
 
 @settings(max_examples=500, deadline=None)
+@example(host="a.example", path="%f%32")
+@example(host="A.example.", path="_%%32eA2bc-A")
 @given(
     host=st.sampled_from(["a.example", "A.example.", "www.a.example", "münchen.de", "☃.net"]),
     path=st.text(alphabet="ab./%2eEf\\~-_?#!:x9Zé&=c3A", max_size=16),
