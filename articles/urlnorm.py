@@ -118,7 +118,9 @@ def _parsed_canonical_url(url: str) -> str:
     host = parts.hostname  # already lower case
     if "%" in host:
         host = unquote(host).lower()
-    host = ascii_host(host.rstrip("."))
+    # A trailing dot, ASCII or full-width (folded to ASCII by ascii_host), is no part of
+    # the name.
+    host = ascii_host(host.rstrip(".")).rstrip(".")
     if ":" in host:
         host = f"[{host}]"  # an IPv6 literal keeps its brackets
     elif host.startswith("www.") and len(host) > 4:
@@ -130,9 +132,7 @@ def _parsed_canonical_url(url: str) -> str:
     if query:
         pairs = parse_qsl(query, keep_blank_values=True)
         query = urlencode(sorted((k, v) for k, v in pairs if not _is_tracking(k)))
-    # A "#!" fragment is a page of its own on the sites that use them; any other is not.
-    fragment = parts.fragment if parts.fragment.startswith("!") else ""
-    return urlunsplit(("https", host, path, query, fragment))
+    return urlunsplit(("https", host, path, query, ""))
 
 
 def _slashes(url):

@@ -46,8 +46,7 @@ def normalize_domain(value: str) -> str:
         value = value.split("/", 1)[0].rsplit("@", 1)[-1]
         if value.count(":") == 1:
             value = value.split(":", 1)[0]
-    value = value.rstrip(".")
-    value = ascii_host(value)
+    value = ascii_host(value.rstrip(".")).rstrip(".")
     if value.startswith("www."):
         value = value[4:]
     return value

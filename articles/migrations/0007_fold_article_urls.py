@@ -5,7 +5,9 @@
 of articles that now share an identity one is kept: the one an editor rejected, else one
 an editor moderated, else the oldest. The others' topics, status history, images (when the
 kept one has none) and related links (those the kept one lacks) move to it, links citing
-them cite it, and they are deleted. A related link that now cites its own article is
+them cite it, and they are deleted; a link hidden on one of them is hidden on the kept
+one, and their editors' edits (title, excerpt, category) go to it where it has none of
+its own (``_keep_edits``; 0027 runs this again). A related link that now cites its own article is
 deleted, as the importer drops it; of two links of one article that fold together, a hidden
 one is kept. URLs change in two steps (through a placeholder unique to the row), so no
 intermediate state breaks a unique constraint on SQLite, which checks row by row.
@@ -75,12 +77,37 @@ def _merge(apps, keeper, losers):
     for link in RelatedLink.objects.filter(article_id__in=losers).order_by(
         "article_id", "position"
     ):
-        if link.url in have or link.target_id == keeper:
+        if link.target_id == keeper:
+            continue
+        if link.url in have:
+            if link.is_hidden:  # an editor hid it on the merged copy: hidden on the kept one
+                RelatedLink.objects.filter(article_id=keeper, url=link.url).update(is_hidden=True)
             continue
         have.add(link.url)
         RelatedLink.objects.filter(pk=link.pk).update(article_id=keeper, position=position)
         position += 1
+    _keep_edits(Article, keeper, losers)
     Article.objects.filter(pk__in=losers).delete()
+
+
+def _keep_edits(Article, keeper, losers):
+    """An editor's edits of a merged copy (its edited title, excerpt or category, with
+    the mark that keeps imports off them) go to the kept article where it has none of
+    its own: without them, the next import wrote the feed's words over the editor's."""
+    kept = Article.objects.get(pk=keeper)
+    owned = list(kept.edited_fields or [])
+    changed = []
+    for loser in Article.objects.filter(pk__in=losers).order_by("pk"):
+        for name in loser.edited_fields or []:
+            if name in owned:
+                continue
+            owned.append(name)
+            if name in ("title", "excerpt", "category"):
+                setattr(kept, name, getattr(loser, name))
+                changed.append(name)
+    if owned != list(kept.edited_fields or []):
+        kept.edited_fields = owned
+        kept.save(update_fields=["edited_fields", *changed])
 
 
 def fold_urls(apps, schema_editor=None):

@@ -134,3 +134,25 @@ def test_0027_merges_the_articles_one_respelled_url_had_made(back_to):
     )
     link = apps.get_model("articles", "RelatedLink").objects.get()
     assert (link.article_id, link.url) == (rejected.pk, "https://example.net/caf%C3%A9")
+
+
+def test_0028_merges_a_publisher_made_of_a_merged_unicode_domain_into_the_merge(back_to):
+    """The desk merged bücher.example into ex-pct.com (an alias, in Unicode); imports had
+    since made xn--bcher-kva.example a publisher of its own. The alias never matched
+    again, and new stories went to that publisher."""
+    apps = back_to("articles", "0027_fold_urls_again")
+    Provider = apps.get_model("providers", "Provider")
+    ProviderAlias = apps.get_model("providers", "ProviderAlias")
+    owner = Provider.objects.create(domain="ex-pct.com", name="Ex")
+    ProviderAlias.objects.create(provider=owner, kind="domain", value="bücher.example")
+    made = Provider.objects.create(domain="xn--bcher-kva.example", name="Books")
+
+    apps = migrate(("articles", "0028_merge_idn_publisher_twins"))
+    Provider = apps.get_model("providers", "Provider")
+    assert list(Provider.objects.values_list("pk", flat=True)) == [owner.pk]
+    aliases = apps.get_model("providers", "ProviderAlias").objects.order_by("kind")
+    assert list(aliases.values_list("kind", "value")) == [
+        ("domain", "xn--bcher-kva.example"),
+        ("name", "Books"),
+    ]
+    assert made.pk != owner.pk

@@ -20,7 +20,11 @@ from providers.domains import normalize_domain
         ("WWW。example。com", "example.com"),  # ideographic full stops
         ("faß.de", "xn--fa-hia.de"),  # as browsers resolve it: not fass.de
         ("ςοφία.gr", "xn--kxae4blv.gr"),  # a final sigma kept
-        ("☃.net", "xn--n3h.net"),  # IDNA 2008 disallows it; browsers resolve it so
+        ("☃.net", "xn--n3h.net"),
+        (
+            "münchen.de。",
+            "xn--mnchen-3ya.de",
+        ),  # a full-width trailing dot  # IDNA 2008 disallows it; browsers resolve it so
     ],
 )
 def test_normalize_domain(raw, expected):

@@ -117,6 +117,27 @@ def test_migration_keeps_the_rejected_copy_and_moves_what_it_lacks():
     assert Article.objects.get(pk=other.pk).url == "https://unrelated.example/x"
 
 
+def test_migration_keeps_a_merged_copys_hidden_link_and_edits_on_the_kept_one():
+    """The kept copy is the rejected one; the other had an editor's headline and a link
+    the editor hid. Both were lost: the link shown again, the headline written over by
+    the next import."""
+    provider = make_provider()
+    rejected = _duplicate(RESPELLINGS[0], provider=provider, status="rejected")
+    edited = _duplicate(
+        RESPELLINGS[1], provider=provider, title="The desk's headline", edited_fields=["title"]
+    )
+    link = {"url": "https://other.example/a", "source_url": "https://other.example/a"}
+    make_related(rejected, **link)
+    RelatedLink.objects.filter(pk=make_related(edited, **link).pk).update(is_hidden=True)
+
+    fold_urls(apps)
+
+    kept = Article.objects.get()
+    assert (kept.pk, kept.status) == (rejected.pk, "rejected")
+    assert (kept.title, kept.edited_fields) == ("The desk's headline", ["title"])
+    assert list(kept.related_links.values_list("is_hidden", flat=True)) == [True]
+
+
 def test_migration_prefers_an_editors_decision_then_the_oldest():
     editor = get_user_model().objects.create(username="ed")
     first = _duplicate(RESPELLINGS[0])
