@@ -86,3 +86,10 @@ def update_rows(model, fields, objs):
         sets = ", ".join(f"{quote(field.column)} = %s" for field in columns)
         rows = zip(*(values(field) for field in (*columns, pk)), strict=True)
         cursor.executemany(f"UPDATE {table} SET {sets} WHERE {quote(pk.column)} = %s", list(rows))
+
+
+def delete_rows(model, pks):
+    """DELETE the rows of ``model`` with these primary keys, ``MAX_IN_PARAMS`` at a time
+    (through the ORM, so what cascades from them goes too)."""
+    for start in range(0, len(pks), MAX_IN_PARAMS):
+        model.objects.filter(pk__in=pks[start : start + MAX_IN_PARAMS]).delete()

@@ -41,7 +41,29 @@ class OpenedAtField(TokenMixin, forms.DateTimeField):
     pass
 
 
-class ArticleAdminForm(forms.ModelForm):
+class SeenForm(forms.ModelForm):
+    """A form whose changes are measured against the values the page was rendered with
+    (each field carries its value as shown, hidden), not the row as it is now: a page
+    opened before another editor's save, then saved for one field, names only that one
+    in ``changed_data``. Saved with ``SavesChangedFieldsMixin`` (or ``SeenInlineFormSet``),
+    it writes only those, and leaves the other editor's change alone. ``seen_fields``
+    names the fields so judged (None: all but uploads)."""
+
+    seen_fields = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if self.seen_fields is not None and name not in self.seen_fields:
+                continue
+            if isinstance(field, forms.FileField):
+                continue  # an upload is a change whatever the page showed
+            # A post without the hidden value (not from this page) compares with the row.
+            seen = not self.is_bound or self.add_initial_prefix(name) in self.data
+            field.show_hidden_initial = seen
+
+
+class ArticleAdminForm(SeenForm):
     """The admin's article form: it knows what the editor saw and what they changed.
 
     * **What changed** is measured against the values the page was rendered with (sent
@@ -60,19 +82,13 @@ class ArticleAdminForm(forms.ModelForm):
     opened_at = OpenedAtField(required=False)
 
     # Fields whose change is judged against what the editor saw.
-    SEEN_FIELDS = ("title", "excerpt", "category", "topics")
+    seen_fields = ("title", "excerpt", "category", "topics")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["seen_version"] = self.instance.edit_version
             self.initial["opened_at"] = timezone.now()
-        for name in self.SEEN_FIELDS:
-            if name not in self.fields:
-                continue
-            # A post without the hidden value (not from this page) compares with the row.
-            seen = not self.is_bound or self.add_initial_prefix(name) in self.data
-            self.fields[name].show_hidden_initial = seen
         if self.is_bound and "topics" in self.fields and hasattr(self.data, "getlist"):
             self._leave_out_vanished_topics()
 
@@ -141,23 +157,6 @@ class ArticleAdminForm(forms.ModelForm):
         topics = self.instance.topics
         topics.remove(*(before - after))
         topics.add(*(after - before))
-
-
-class SeenForm(forms.ModelForm):
-    """A form whose changes are measured against the values the page was rendered with
-    (each field carries its value as shown, hidden), not the row as it is now: a page
-    opened before another editor's save, then saved for one field, names only that one
-    in ``changed_data``. Saved with ``SavesChangedFieldsMixin`` (or ``SeenInlineFormSet``),
-    it writes only those, and leaves the other editor's change alone."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if isinstance(field, forms.FileField):
-                continue  # an upload is a change whatever the page showed
-            # A post without the hidden value (not from this page) compares with the row.
-            seen = not self.is_bound or self.add_initial_prefix(name) in self.data
-            field.show_hidden_initial = seen
 
 
 class SeenInlineForm(SeenForm):

@@ -10,20 +10,12 @@ merged domain kept in Unicode as an alias, whose ASCII form became a publisher o
 own since, has that publisher merged into the alias's owner, as the desk's merge said.
 """
 
-import idna
+import importlib
+
 from django.db import migrations
 
-
-def ascii_form(domain):
-    """As ``providers.domains.ascii_host``: UTS 46, else IDNA 2003, else None."""
-    try:
-        return idna.encode(domain, uts46=True, transitional=False).decode("ascii")
-    except (idna.IDNAError, UnicodeError):
-        pass
-    try:
-        return domain.encode("idna").decode("ascii")
-    except UnicodeError:
-        return None
+# How providers 0003 spells a name in ASCII (UTS 46, else IDNA 2003, else None).
+ascii_form = importlib.import_module("providers.migrations.0003_idna_domains").ascii_form
 
 
 def merge_twins(apps, schema_editor):

@@ -225,8 +225,9 @@ BACKLOG_FAILED = (
     "why); they stay for the next import, or for manage.py cluster_stories"
 )
 IGNORED_DECISION = (
-    "carries Newsroom's decision keys (newsroomStatus, newsroomBlocked, newsroomDomains): "
-    "ignored; to restore an export's decisions, import it with --restore-decisions"
+    "carries Newsroom's decision keys (newsroomStatus, newsroomEdited, newsroomBlocked, "
+    "newsroomDomains): ignored; to restore an export's decisions, import it with "
+    "--restore-decisions"
 )
 
 

@@ -46,7 +46,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils.text import slugify
 
-from articles.bulk import MAX_IN_PARAMS, insert_rows, update_rows
+from articles.bulk import MAX_IN_PARAMS, delete_rows, insert_rows, update_rows
+from articles.conflicts import is_conflict
 from articles.models import (
     Article,
     ArticleImage,
@@ -118,9 +119,9 @@ RELATED_FEED_FIELDS = [
 SQLITE_BULK_PRAGMAS = {"cache_size": -256 * 1024, "wal_autocheckpoint": 16384}
 # Tries of one batch in one transaction before it is written again file by file.
 WRITE_ATTEMPTS = 4
-# PostgreSQL errors another process's work can cause, gone on a second try: deadlock,
-# serialization failure, unique violation (a slug taken meanwhile).
-TRANSIENT_SQLSTATES = {"40P01", "40001", "23505"}
+# Beside a conflict (``articles.conflicts``), what another process's work can cause and a
+# second try no longer meets: a unique violation (a slug taken meanwhile).
+UNIQUE_VIOLATION = "23505"
 # A run that wrote at least this many articles, or a tenth of the table, runs ANALYZE
 # on the tables it wrote: a plan made without statistics was measured 100 times slower.
 ANALYZE_MIN_ARTICLES = 1000
@@ -537,9 +538,7 @@ class BatchWriter:
                         refreshed.append(ArticleImage(id=old[0], **fields))
                 else:
                     rows.append((article_id, position, *values))
-        gone = sorted(pk for pk, _ in stored.values() if pk not in kept)
-        for start in range(0, len(gone), MAX_IN_PARAMS):
-            ArticleImage.objects.filter(pk__in=gone[start : start + MAX_IN_PARAMS]).delete()
+        delete_rows(ArticleImage, sorted(pk for pk, _ in stored.values() if pk not in kept))
         update_rows(ArticleImage, IMAGE_FIELDS, refreshed)
         insert_rows(ArticleImage, ("article_id", "position", *IMAGE_FIELDS), rows)
 
@@ -605,9 +604,7 @@ class BatchWriter:
                     refreshed.append(RelatedLink(id=pk, **values))
                 else:
                     rows.append(row)
-        gone = sorted(pk for pk, _ in shown.values() if pk not in kept)
-        for start in range(0, len(gone), MAX_IN_PARAMS):
-            RelatedLink.objects.filter(pk__in=gone[start : start + MAX_IN_PARAMS]).delete()
+        delete_rows(RelatedLink, sorted(pk for pk, _ in shown.values() if pk not in kept))
         insert_rows(RelatedLink, RELATED_COLUMNS, rows)
         update_rows(RelatedLink, RELATED_FEED_FIELDS, refreshed)
         return {
@@ -684,10 +681,7 @@ def lock_articles(records):
 
 def is_transient(exc):
     """Whether ``exc`` is a conflict with another transaction, gone on a second try."""
-    cause = exc.__cause__
-    if getattr(cause, "sqlstate", None) in TRANSIENT_SQLSTATES:
-        return True
-    return connection.vendor == "sqlite" and "database is locked" in str(exc)
+    return is_conflict(exc) or getattr(exc.__cause__, "sqlstate", None) == UNIQUE_VIOLATION
 
 
 def relink(citing, created):

@@ -145,7 +145,7 @@ def test_0028_merges_a_publisher_made_of_a_merged_unicode_domain_into_the_merge(
     ProviderAlias = apps.get_model("providers", "ProviderAlias")
     owner = Provider.objects.create(domain="ex-pct.com", name="Ex")
     ProviderAlias.objects.create(provider=owner, kind="domain", value="bücher.example")
-    made = Provider.objects.create(domain="xn--bcher-kva.example", name="Books")
+    Provider.objects.create(domain="xn--bcher-kva.example", name="Books")
 
     apps = migrate(("articles", "0028_merge_idn_publisher_twins"))
     Provider = apps.get_model("providers", "Provider")
@@ -155,4 +155,3 @@ def test_0028_merges_a_publisher_made_of_a_merged_unicode_domain_into_the_merge(
         ("domain", "xn--bcher-kva.example"),
         ("name", "Books"),
     ]
-    assert made.pk != owner.pk
